@@ -1,0 +1,83 @@
+/**
+ * Power levels with Matrix's defaults applied, so that an absent field and an
+ * explicit default never show up as a change.
+ * Spec: https://spec.matrix.org/v1.19/client-server-api/#mroompower_levels
+ */
+
+export interface EffectivePowerLevels {
+  users: Record<string, number>;
+  users_default: number;
+  events: Record<string, number>;
+  events_default: number;
+  state_default: number;
+  ban: number;
+  kick: number;
+  redact: number;
+  invite: number;
+  notifications: { room: number };
+}
+
+export const POWER_LEVEL_DEFAULTS = {
+  users_default: 0,
+  events_default: 0,
+  state_default: 50,
+  ban: 50,
+  kick: 50,
+  redact: 50,
+  invite: 0,
+} as const;
+
+export type PowerLevelField = keyof typeof POWER_LEVEL_DEFAULTS;
+export const POWER_LEVEL_FIELDS = Object.keys(POWER_LEVEL_DEFAULTS) as PowerLevelField[];
+
+/** Integers may arrive as strings in old rooms; anything unusable falls back to the default. */
+function toLevel(v: unknown, fallback: number): number {
+  if (typeof v === "number" && Number.isInteger(v)) return v;
+  if (typeof v === "string" && /^-?\d+$/.test(v.trim())) return Number(v.trim());
+  return fallback;
+}
+
+function toLevelMap(v: unknown): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (v && typeof v === "object" && !Array.isArray(v)) {
+    for (const [k, val] of Object.entries(v)) {
+      const n = toLevel(val, Number.NaN);
+      if (!Number.isNaN(n)) out[k] = n;
+    }
+  }
+  return out;
+}
+
+/** The effective power levels of a room, from its `m.room.power_levels` content (or none). */
+export function effectivePowerLevels(
+  content: Record<string, unknown> | undefined,
+): EffectivePowerLevels {
+  const c = content ?? {};
+  const notifications = c["notifications"];
+  const notifRoom =
+    notifications && typeof notifications === "object"
+      ? toLevel((notifications as Record<string, unknown>)["room"], 50)
+      : 50;
+  return {
+    users: toLevelMap(c["users"]),
+    users_default: toLevel(c["users_default"], POWER_LEVEL_DEFAULTS.users_default),
+    events: toLevelMap(c["events"]),
+    events_default: toLevel(c["events_default"], POWER_LEVEL_DEFAULTS.events_default),
+    state_default: toLevel(c["state_default"], POWER_LEVEL_DEFAULTS.state_default),
+    ban: toLevel(c["ban"], POWER_LEVEL_DEFAULTS.ban),
+    kick: toLevel(c["kick"], POWER_LEVEL_DEFAULTS.kick),
+    redact: toLevel(c["redact"], POWER_LEVEL_DEFAULTS.redact),
+    invite: toLevel(c["invite"], POWER_LEVEL_DEFAULTS.invite),
+    notifications: { room: notifRoom },
+  };
+}
+
+/** A user's level: `users[id]`, else `users_default`. */
+export function userLevel(pl: EffectivePowerLevels, userId: string): number {
+  return pl.users[userId] ?? pl.users_default;
+}
+
+/** The level needed to send a state event of `type`. */
+export function stateEventLevel(pl: EffectivePowerLevels, type: string): number {
+  return pl.events[type] ?? pl.state_default;
+}

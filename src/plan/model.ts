@@ -1,0 +1,178 @@
+/**
+ * The plan model: ONE versioned, serialisable JSON document. Every renderer
+ * (terminal, Markdown, JSON, Mermaid) reads it, the applier executes it, and a
+ * saved plan is this document written to a file. Documented in docs/plan-format.md.
+ *
+ * Two views of the same plan:
+ * - `changes` are for people: `{address, action, before, after}`, what will differ.
+ * - `steps` are for the applier: the ordered requests that make those changes happen.
+ */
+import type { Diagnostic } from "../diagnostics.ts";
+
+export const PLAN_FORMAT_VERSION = 1;
+
+/** The actions, and the symbols every renderer prints for them. */
+export type ChangeAction = "create" | "update" | "delete";
+export const ACTION_SYMBOL: Record<ChangeAction, string> = {
+  create: "+",
+  update: "~",
+  delete: "-",
+};
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export interface Change {
+  /** Manifest name (file name without extension) this change belongs to. */
+  space: string;
+  /** Field path: `rooms.general.topic`, `rooms.general` (a whole room), `space.children.general`. */
+  address: string;
+  action: ChangeAction;
+  /** Live value (null when absent). */
+  before: Json;
+  /** Desired value (null when it will be absent). */
+  after: Json;
+  /** Address of the manifest entry the change belongs to: `space`, `rooms.general`. */
+  entry: string;
+  /** The live room, when it exists already. */
+  room_id?: string;
+}
+
+/** A room in a step: an existing one, or one created by an earlier `create_room` step of this plan. */
+export type RoomRef = { room_id: string } | { created: string /* entry address */ };
+
+export interface AvatarFile {
+  /** Path relative to the manifest's folder, as written. */
+  file: string;
+  sha256: string;
+  mimetype: string;
+  size: number;
+  width?: number;
+  height?: number;
+}
+
+export type Step = (
+  | {
+      op: "create_room";
+      /** Entry address; later steps refer to the room as `{created: entry}`. */
+      entry: string;
+      /** The `POST /createRoom` body (initial_state carries the marker event). */
+      request: { [key: string]: Json };
+      /** Uploaded first; its `m.room.avatar` goes into `initial_state`. */
+      avatar_file?: AvatarFile;
+    }
+  | { op: "join"; room: RoomRef; via: string[] }
+  | {
+      op: "send_state";
+      room: RoomRef;
+      type: string;
+      state_key: string;
+      content: { [key: string]: Json };
+    }
+  | { op: "set_avatar"; room: RoomRef; avatar_file: AvatarFile }
+  | { op: "create_alias"; alias: string; room: RoomRef }
+  | { op: "delete_alias"; alias: string }
+  | { op: "set_visibility"; room: RoomRef; visibility: "public" | "private" }
+) & {
+  /** Manifest name. */
+  space: string;
+  /** The change addresses this step realises, for progress and failure messages. */
+  addresses: string[];
+  /** One line for people: `create room rooms.general (#general:example.org)`. */
+  description: string;
+};
+
+/** What a space plan was based on, so a saved plan can be refused once the world has moved. */
+export interface BasedOn {
+  space: string;
+  manifest_file: string;
+  manifest_sha256: string;
+  server_name: string;
+  user_id: string;
+  /** sha256 over the canonical JSON of the live state the plan was computed from. */
+  state_sha256: string;
+}
+
+/** The space tree as it will be after apply, for renderers (Markdown tree, Mermaid diagram). */
+export interface TreeNode {
+  entry: string;
+  key: string;
+  kind: "space" | "room";
+  name?: string;
+  alias?: string;
+  room_id?: string;
+  /** Worst action among this entry's changes, if any. */
+  action?: ChangeAction;
+  children: TreeNode[];
+}
+
+export interface UnmanagedRoom {
+  space: string;
+  room_id: string;
+  name?: string;
+  /** Entry address of the space it is a child of. */
+  parent: string;
+  /** True when this plan unlinks it (only with the explicit flag). */
+  unlink: boolean;
+}
+
+export interface SpacePlan {
+  space: string;
+  based_on: BasedOn;
+  changes: Change[];
+  steps: Step[];
+  diagnostics: Diagnostic[];
+  tree: TreeNode;
+  unmanaged: UnmanagedRoom[];
+}
+
+export interface Summary {
+  create: number;
+  update: number;
+  delete: number;
+}
+
+export interface Plan {
+  format_version: typeof PLAN_FORMAT_VERSION;
+  spaceform_version: string;
+  created_at: string;
+  /** One entry per manifest; the concatenations below keep their order. */
+  based_on: BasedOn[];
+  changes: Change[];
+  summary: Summary;
+  steps: Step[];
+  /** Policy violations, refusals (errors) and notes (warnings). */
+  diagnostics: Diagnostic[];
+  /** True when any diagnostic is an error: such a plan is shown but never applied. */
+  refused: boolean;
+  spaces: { space: string; tree: TreeNode; unmanaged: UnmanagedRoom[] }[];
+}
+
+export function summarize(changes: readonly Change[]): Summary {
+  const s: Summary = { create: 0, update: 0, delete: 0 };
+  for (const c of changes) s[c.action] += 1;
+  return s;
+}
+
+export function combinePlans(
+  parts: readonly SpacePlan[],
+  meta: { version: string; now: Date },
+): Plan {
+  const changes = parts.flatMap((p) => p.changes);
+  const diagnostics = parts.flatMap((p) => p.diagnostics);
+  return {
+    format_version: PLAN_FORMAT_VERSION,
+    spaceform_version: meta.version,
+    created_at: meta.now.toISOString(),
+    based_on: parts.map((p) => p.based_on),
+    changes,
+    summary: summarize(changes),
+    steps: parts.flatMap((p) => p.steps),
+    diagnostics,
+    refused: diagnostics.some((d) => d.severity === "error"),
+    spaces: parts.map((p) => ({ space: p.space, tree: p.tree, unmanaged: p.unmanaged })),
+  };
+}
+
+export function hasChanges(plan: Plan): boolean {
+  return plan.changes.length > 0;
+}
