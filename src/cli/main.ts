@@ -19,7 +19,18 @@ import { githubCommand } from "./commands/github.ts";
 import { VERSION } from "../version.ts";
 import { formatUserError } from "./output.ts";
 
+/** matrix-js-sdk needs Node 22 or newer; `npm ci` brings Node 24 (the `node` package) for npm scripts and npx. */
+const MIN_NODE_MAJOR = 22;
+
 export async function main(argv: string[]): Promise<number> {
+  const major = Number(process.versions.node.split(".")[0]);
+  if (major < MIN_NODE_MAJOR) {
+    process.stderr.write(
+      `spaceform needs Node ${MIN_NODE_MAJOR} or newer; this is Node ${process.versions.node}.\n` +
+        "Run it through npm (npx spaceform …, npm run …), which uses the Node that `npm ci` installed.\n",
+    );
+    return 1;
+  }
   let exitCode = 0;
   const setExit = (code: number): void => {
     exitCode = code;
