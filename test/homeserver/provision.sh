@@ -90,8 +90,26 @@ prepare_profile() {
   ln -sfn "root/srv/spaceform/$profile" "$cache/$profile"
   cp "$here/profiles/common.yaml" "$data/common.yaml"
   cp "$here/profiles/$profile.yaml" "$data/profile.yaml"
-  cat >"$data/listen.yaml" <<YAML
+  cat >"$data/log.yaml" <<YAML
+# Written by test/homeserver/provision.sh. Warnings and errors only, to homeserver.log.
+version: 1
+formatters:
+  precise:
+    format: "%(asctime)s - %(name)s - %(lineno)d - %(levelname)s - %(request)s - %(message)s"
+handlers:
+  file:
+    class: logging.FileHandler
+    formatter: precise
+    filename: /srv/spaceform/$profile/homeserver.log
+    encoding: utf8
+root:
+  level: WARNING
+  handlers: [file]
+disable_existing_loggers: false
+YAML
+  cat >"$data/instance.yaml" <<YAML
 # Written by test/homeserver/provision.sh on every start.
+log_config: /srv/spaceform/$profile/log.yaml
 listeners:
   - port: $port
     bind_addresses: ["127.0.0.1"]
