@@ -1,0 +1,60 @@
+/**
+ * Avatar files at apply time: read the image the plan names, check that it is
+ * still the image the plan was made from, upload it, and build the
+ * `m.room.avatar` content that records its hash, so that the next plan sees an
+ * unchanged image and never uploads it again.
+ */
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { basename, resolve } from "node:path";
+import type { MatrixGateway } from "../matrix/gateway.ts";
+import type { AvatarFile } from "../plan/model.ts";
+
+/** Key inside `m.room.avatar` `info` where spaceform records the image's sha256 (hex). */
+export const AVATAR_SHA256_KEY = "dev.spaceform.sha256";
+
+export interface UploadedAvatar {
+  url: string;
+  content: Record<string, unknown>;
+}
+
+/**
+ * Uploads `avatar` (a path relative to `baseDir`) and returns the `m.room.avatar`
+ * content. Throws when the file is gone or its bytes no longer match the plan:
+ * applying an image nobody reviewed would be a surprise.
+ */
+export async function uploadAvatar(
+  gateway: MatrixGateway,
+  avatar: AvatarFile,
+  baseDir: string,
+): Promise<UploadedAvatar> {
+  const path = resolve(baseDir, avatar.file);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? "unreadable";
+    throw new Error(`cannot read the avatar file ${avatar.file} (${path}): ${code}`, {
+      cause: err,
+    });
+  }
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  if (sha256 !== avatar.sha256) {
+    throw new Error(
+      `the avatar file ${avatar.file} changed since the plan was made (sha256 ${sha256.slice(0, 12)}…, the plan expects ${avatar.sha256.slice(0, 12)}…); run plan again`,
+    );
+  }
+  const url = await gateway.upload(new Uint8Array(bytes), {
+    type: avatar.mimetype,
+    name: basename(avatar.file),
+  });
+  return { url, content: avatarContent(url, avatar) };
+}
+
+export function avatarContent(url: string, avatar: AvatarFile): Record<string, unknown> {
+  const info: Record<string, unknown> = { mimetype: avatar.mimetype, size: avatar.size };
+  if (avatar.width !== undefined) info["w"] = avatar.width;
+  if (avatar.height !== undefined) info["h"] = avatar.height;
+  info[AVATAR_SHA256_KEY] = avatar.sha256;
+  return { url, info };
+}
