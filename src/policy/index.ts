@@ -1,0 +1,58 @@
+/**
+ * House rules (`policies:` in a manifest) as small pure functions over a view of
+ * a room. Two callers, one set of rules:
+ *
+ * - `spaceform validate` passes the values the manifest declares;
+ * - the planner passes the state each room will have after apply.
+ *
+ * In a view, an absent field means "not known": the rule that needs it is skipped,
+ * never guessed. (A manifest that leaves `power_levels.users` unmanaged says nothing
+ * about moderators; the live room does.)
+ *
+ * Diagnostics come back without file or line: their `path` is a field path inside
+ * the manifest (starting with the view's `positionPath ?? entry`), which the caller
+ * turns into a line with `positionOf(manifest.positions, path)`.
+ */
+import type { Diagnostic } from "../diagnostics.ts";
+import type { Policies } from "../manifest/model.ts";
+import { POLICY_RULES } from "./rules.ts";
+
+export interface PolicyRoomView {
+  /** Entry address: `space`, `rooms.general`, `rooms.chapters.rooms.berlin`. */
+  entry: string;
+  /** Entry key (`space` for the root); `name_prefixes` globs match it. */
+  key: string;
+  kind: "space" | "room";
+  name?: string;
+  hasAvatar?: boolean;
+  encrypted?: boolean;
+  /** The whole `users` map of the power levels. */
+  users?: Record<string, number>;
+  /** `users_default`; Matrix's default is 0. */
+  usersDefault?: number;
+  /** Users with unlimited power whatever `users` says (room version 12 creators). */
+  creators?: string[];
+  /** The account spaceform acts as; not counted as a moderator. */
+  managingUser?: string;
+  /** Field path diagnostics start with, when it differs from `entry`. */
+  positionPath?: string;
+}
+
+export type PolicyRule = (policies: Policies, room: PolicyRoomView) => Diagnostic[];
+
+/** Every policy violation in `rooms`, in room order, rule by rule. */
+export function checkPolicies(policies: Policies, rooms: readonly PolicyRoomView[]): Diagnostic[] {
+  return rooms.flatMap((room) => POLICY_RULES.flatMap((rule) => rule(policies, room)));
+}
+
+export { POLICY_RULES } from "./rules.ts";
+export { globMatch } from "./glob.ts";
+
+/** The policies a manifest without `policies:` has: no rules. */
+export const NO_POLICIES: Policies = {
+  admins: [],
+  forbid_encryption: false,
+  require_avatar: "off",
+  min_moderators: 0,
+  name_prefixes: [],
+};
