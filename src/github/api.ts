@@ -1,0 +1,189 @@
+/**
+ * The few GitHub REST calls the glue makes, behind a small interface so the
+ * logic reads as what it does. The implementation is @octokit/rest, imported
+ * lazily so that commands that never talk to GitHub do not load it.
+ */
+import { UserError } from "../diagnostics.ts";
+import type { GitHubContext } from "./context.ts";
+
+export interface IssueComment {
+  id: number;
+  body: string;
+  /** Login of the author, e.g. `github-actions[bot]`. */
+  author: string;
+  url: string;
+}
+
+export interface Issue {
+  number: number;
+  title: string;
+  body: string;
+  author: string;
+  url: string;
+}
+
+export interface CommitPull {
+  number: number;
+  url: string;
+  headSha: string;
+  mergeCommitSha: string | null;
+  mergedAt: string | null;
+}
+
+export interface GitHubApi {
+  listIssueComments(issue: number): Promise<IssueComment[]>;
+  createIssueComment(issue: number, body: string): Promise<IssueComment>;
+  updateIssueComment(commentId: number, body: string): Promise<IssueComment>;
+  /** Open issues (not pull requests) carrying the label. */
+  listOpenIssues(label: string): Promise<Issue[]>;
+  createIssue(input: { title: string; body: string; labels: string[] }): Promise<Issue>;
+  updateIssue(
+    issue: number,
+    input: { title?: string; body?: string; state?: "open" | "closed" },
+  ): Promise<Issue>;
+  /** Pull requests associated with a commit (for a merge commit: the merged one). */
+  pullsForCommit(sha: string): Promise<CommitPull[]>;
+}
+
+interface RawUser {
+  login?: string;
+}
+interface RawComment {
+  id: number;
+  body?: string | null;
+  user?: RawUser | null;
+  html_url: string;
+}
+interface RawIssue {
+  number: number;
+  title: string;
+  body?: string | null;
+  user?: RawUser | null;
+  html_url: string;
+  pull_request?: unknown;
+}
+
+const comment = (c: RawComment): IssueComment => ({
+  id: c.id,
+  body: c.body ?? "",
+  author: c.user?.login ?? "",
+  url: c.html_url,
+});
+const issue = (i: RawIssue): Issue => ({
+  number: i.number,
+  title: i.title,
+  body: i.body ?? "",
+  author: i.user?.login ?? "",
+  url: i.html_url,
+});
+
+/** Turns a failed request into a UserError that says what to check; never mentions the token. */
+function explain(what: string, err: unknown): never {
+  const status = (err as { status?: unknown }).status;
+  const message = err instanceof Error ? err.message : String(err);
+  let hint = "";
+  if (status === 401) hint = " The token was rejected: check that GITHUB_TOKEN is set and valid.";
+  if (status === 403 || status === 404)
+    hint =
+      " Check the workflow's `permissions:` (pull-requests: write for plan comments and apply reports, issues: write for drift issues). A pull request from a fork gets a read-only token and cannot comment.";
+  throw new UserError(
+    `GitHub API: cannot ${what}: ${typeof status === "number" ? `HTTP ${status}: ` : ""}${message}.${hint}`,
+  );
+}
+
+export async function createGitHubApi(
+  ctx: Pick<GitHubContext, "token" | "apiUrl" | "owner" | "repo">,
+): Promise<GitHubApi> {
+  const { Octokit } = await import("@octokit/rest");
+  const { VERSION } = await import("../version.ts");
+  const octokit = new Octokit({
+    auth: ctx.token,
+    baseUrl: ctx.apiUrl,
+    userAgent: `spaceform/${VERSION}`,
+    // Octokit logs failed requests itself; the glue reports them once, its own way.
+    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+  });
+  const { owner, repo } = ctx;
+
+  return {
+    async listIssueComments(issue_number) {
+      try {
+        const all = await octokit.paginate(octokit.rest.issues.listComments, {
+          owner,
+          repo,
+          issue_number,
+          per_page: 100,
+        });
+        return all.map((c) => comment(c));
+      } catch (err) {
+        explain(`list the comments of #${issue_number}`, err);
+      }
+    },
+    async createIssueComment(issue_number, body) {
+      try {
+        const res = await octokit.rest.issues.createComment({ owner, repo, issue_number, body });
+        return comment(res.data);
+      } catch (err) {
+        explain(`comment on #${issue_number}`, err);
+      }
+    },
+    async updateIssueComment(comment_id, body) {
+      try {
+        const res = await octokit.rest.issues.updateComment({ owner, repo, comment_id, body });
+        return comment(res.data);
+      } catch (err) {
+        explain(`update comment ${comment_id}`, err);
+      }
+    },
+    async listOpenIssues(label) {
+      try {
+        const all = await octokit.paginate(octokit.rest.issues.listForRepo, {
+          owner,
+          repo,
+          state: "open",
+          labels: label,
+          per_page: 100,
+        });
+        // The issues endpoint lists pull requests too.
+        return all.filter((i) => !i.pull_request).map((i) => issue(i));
+      } catch (err) {
+        explain(`list the open issues labelled ${label}`, err);
+      }
+    },
+    async createIssue(input) {
+      try {
+        const res = await octokit.rest.issues.create({ owner, repo, ...input });
+        return issue(res.data);
+      } catch (err) {
+        explain(`open an issue`, err);
+      }
+    },
+    async updateIssue(issue_number, input) {
+      try {
+        const res = await octokit.rest.issues.update({ owner, repo, issue_number, ...input });
+        return issue(res.data);
+      } catch (err) {
+        explain(`update issue #${issue_number}`, err);
+      }
+    },
+    async pullsForCommit(commit_sha) {
+      try {
+        const res = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+          owner,
+          repo,
+          commit_sha,
+          per_page: 100,
+        });
+        return res.data.map((p) => ({
+          number: p.number,
+          url: p.html_url,
+          headSha: p.head.sha,
+          mergeCommitSha: p.merge_commit_sha ?? null,
+          mergedAt: p.merged_at,
+        }));
+      } catch (err) {
+        explain(`find the pull request of commit ${commit_sha}`, err);
+      }
+    },
+  };
+}

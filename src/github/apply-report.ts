@@ -1,0 +1,104 @@
+/**
+ * `spaceform github apply-report`: the result of an apply on merge, in the job
+ * summary and as a comment on the merged pull request (one per merge commit, so
+ * a re-run of the workflow updates it instead of adding another).
+ */
+import type { Plan } from "../plan/model.ts";
+import type { GitHubApi, IssueComment } from "./api.ts";
+import { GITHUB_BODY_LIMIT, mergedPullFor, upsertComment } from "./comments.ts";
+import { appendStepSummary, type GitHubContext } from "./context.ts";
+import { applyMarker } from "./markers.ts";
+import { renderPlanMarkdown } from "./render.ts";
+
+export const APPLY_OUTCOMES = ["applied", "no-changes", "refused", "failed"] as const;
+export type ApplyOutcome = (typeof APPLY_OUTCOMES)[number];
+
+const HEADLINE: Record<ApplyOutcome, string> = {
+  applied: "✅ spaceform apply: applied",
+  "no-changes": "✅ spaceform apply: nothing to change",
+  refused: "⛔ spaceform apply: refused, nothing was applied",
+  failed: "❌ spaceform apply: failed",
+};
+
+/** The end of a log is where a failure is explained. */
+const LOG_TAIL_LINES = 80;
+const LOG_TAIL_CHARS = 12_000;
+
+export interface ApplyReportInput {
+  sha: string;
+  outcome: ApplyOutcome;
+  plan?: Plan;
+  /** Output of the plan/check/apply steps, shown (its end) in the report. */
+  log?: string;
+  commentAuthor: string;
+}
+
+function logTail(log: string): string {
+  const lines = log.trimEnd().split("\n").slice(-LOG_TAIL_LINES).join("\n");
+  const tail = lines.length > LOG_TAIL_CHARS ? lines.slice(-LOG_TAIL_CHARS) : lines;
+  // A fence longer than any backtick run inside keeps the log from closing it.
+  const longest = Math.max(2, ...Array.from(tail.matchAll(/`+/g), (m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  return `${fence}text\n${tail}\n${fence}`;
+}
+
+export function applyReportBody(
+  input: ApplyReportInput,
+  ctx: Pick<GitHubContext, "runUrl">,
+): string {
+  const parts = [applyMarker(input.sha), `### ${HEADLINE[input.outcome]}`, ""];
+  const run = ctx.runUrl ? ` ([workflow run](${ctx.runUrl}))` : "";
+  parts.push(`Commit ${input.sha.slice(0, 12)}${run}.`, "");
+  if (input.outcome === "failed")
+    parts.push(
+      "The apply stopped at the step named below; the steps before it were done. Re-running the workflow plans again and converges.",
+      "",
+    );
+  if (input.log && input.log.trim() !== "") {
+    parts.push(
+      `<details${input.outcome === "applied" || input.outcome === "no-changes" ? "" : " open"}><summary>Output</summary>`,
+      "",
+      logTail(input.log),
+      "",
+      "</details>",
+      "",
+    );
+  }
+  if (input.plan) {
+    const used = parts.join("\n").length;
+    parts.push(
+      "<details><summary>The plan</summary>",
+      "",
+      renderPlanMarkdown(input.plan, { maxLength: GITHUB_BODY_LIMIT - used - 1_000 }).trimEnd(),
+      "",
+      "</details>",
+      "",
+    );
+  }
+  return parts.join("\n");
+}
+
+export async function reportApply(
+  api: GitHubApi,
+  ctx: Pick<GitHubContext, "runUrl" | "stepSummary">,
+  input: ApplyReportInput,
+): Promise<{ pullRequest?: number; comment?: IssueComment }> {
+  const body = applyReportBody(input, ctx);
+  const pr = await mergedPullFor(api, input.sha);
+  if (!pr) {
+    appendStepSummary(
+      ctx,
+      `${body}\n_No merged pull request found for this commit; the report is only here._\n`,
+    );
+    return {};
+  }
+  const { comment } = await upsertComment(
+    api,
+    pr.number,
+    applyMarker(input.sha),
+    input.commentAuthor,
+    body,
+  );
+  appendStepSummary(ctx, `${body}\nReported on pull request #${pr.number}: ${comment.url}\n`);
+  return { pullRequest: pr.number, comment };
+}

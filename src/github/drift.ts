@@ -1,0 +1,114 @@
+/**
+ * `spaceform github drift`: the scheduled drift check's outcome as ONE issue.
+ * - drift (plan exit 2): open the issue, or replace the open one's body with the
+ *   new plan; a comment is added only when the set of drifted changes differs
+ *   from last time, so a daily run does not notify anyone about the same drift.
+ * - no drift (exit 0): close the open issue with a comment saying so.
+ * - error (exit 1): leave the issue alone; the job fails.
+ */
+import type { Plan } from "../plan/model.ts";
+import type { GitHubApi, Issue } from "./api.ts";
+import { GITHUB_BODY_LIMIT } from "./comments.ts";
+import { appendStepSummary, type GitHubContext } from "./context.ts";
+import { DRIFT_MARKER, kindMarker, MAX_KIND_MARKER_CHARS, parseKindMarker } from "./markers.ts";
+import { planKind } from "./plan-kind.ts";
+import { renderPlanMarkdown } from "./render.ts";
+
+export const DEFAULT_DRIFT_LABEL = "drift";
+export const DRIFT_TITLE = "Drift: the live space differs from the manifests";
+
+export type DriftResult =
+  | { action: "opened" | "updated" | "unchanged"; issue: Issue }
+  | { action: "closed"; issue: Issue }
+  | { action: "none" }
+  | { action: "error" };
+
+export interface DriftInput {
+  /** `spaceform plan --detailed-exitcode`'s exit code: 0 no drift, 2 drift, other: error. */
+  exitCode: number;
+  /** Required for exit code 2. */
+  plan?: Plan;
+  label: string;
+  /** Only issues by this author count as the drift issue. */
+  author: string;
+  now?: Date;
+}
+
+function driftBody(plan: Plan, ctx: Pick<GitHubContext, "runUrl">, now: Date): string {
+  const run = ctx.runUrl ? ` ([workflow run](${ctx.runUrl}))` : "";
+  return [
+    DRIFT_MARKER,
+    // The sha is meaningless for drift; the kind tells whether the drift changed since the last run.
+    kindMarker({ ...planKind(plan.changes), head_sha: "", refused: plan.refused }),
+    `The scheduled check on ${now.toISOString()}${run} found that the live space no longer matches the manifests on the default branch. ` +
+      "Either apply the manifests again (re-run the Apply workflow, or `spaceform apply` by hand) to undo the changes made out of band, " +
+      "or change the manifests in a pull request to keep them. This issue is updated by each check and closed when the drift is gone.",
+    "",
+    renderPlanMarkdown(plan, {
+      title: "Drift",
+      maxLength: GITHUB_BODY_LIMIT - MAX_KIND_MARKER_CHARS - 2_000,
+    }).trimEnd(),
+    "",
+  ].join("\n");
+}
+
+export async function reportDrift(
+  api: GitHubApi,
+  ctx: Pick<GitHubContext, "runUrl" | "stepSummary">,
+  input: DriftInput,
+): Promise<DriftResult> {
+  const now = input.now ?? new Date();
+  if (input.exitCode !== 0 && input.exitCode !== 2) {
+    appendStepSummary(
+      ctx,
+      `### ❌ Drift check failed\n\nThe plan could not be made (exit code ${input.exitCode}); see the log. The drift issue was left as it is.\n`,
+    );
+    return { action: "error" };
+  }
+  const open = (await api.listOpenIssues(input.label)).filter(
+    (i) => i.author === input.author && i.body.includes(DRIFT_MARKER),
+  );
+  // Oldest first: if two ever exist, keep using the one people have been following.
+  const existing = open.sort((a, b) => a.number - b.number)[0];
+
+  if (input.exitCode === 0) {
+    if (!existing) {
+      appendStepSummary(ctx, "### ✅ No drift\n\nThe live space matches the manifests.\n");
+      return { action: "none" };
+    }
+    const run = ctx.runUrl ? ` ([workflow run](${ctx.runUrl}))` : "";
+    await api.createIssueComment(
+      existing.number,
+      `✅ The drift is gone: the check on ${now.toISOString()}${run} found the live space matching the manifests again. Closing.`,
+    );
+    const closed = await api.updateIssue(existing.number, { state: "closed" });
+    appendStepSummary(ctx, `### ✅ No drift\n\nThe drift is gone; closed ${closed.url}.\n`);
+    return { action: "closed", issue: closed };
+  }
+
+  if (!input.plan) throw new Error("reportDrift: exit code 2 needs the plan");
+  const body = driftBody(input.plan, ctx, now);
+  appendStepSummary(
+    ctx,
+    renderPlanMarkdown(input.plan, { title: "⚠️ Drift", maxLength: GITHUB_BODY_LIMIT }),
+  );
+  if (!existing) {
+    const issue = await api.createIssue({ title: DRIFT_TITLE, body, labels: [input.label] });
+    appendStepSummary(ctx, `\nOpened ${issue.url}\n`);
+    return { action: "opened", issue };
+  }
+  const before = parseKindMarker(existing.body);
+  const after = planKind(input.plan.changes);
+  const issue = await api.updateIssue(existing.number, { body });
+  if (before?.digest === after.digest) {
+    appendStepSummary(ctx, `\nSame drift as before; updated ${issue.url}\n`);
+    return { action: "unchanged", issue };
+  }
+  const run = ctx.runUrl ? ` ([workflow run](${ctx.runUrl}))` : "";
+  await api.createIssueComment(
+    existing.number,
+    `The drift changed${run}: now ${after.keys.length} change${after.keys.length === 1 ? "" : "s"}. The issue description shows the current plan.`,
+  );
+  appendStepSummary(ctx, `\nThe drift changed; updated ${issue.url}\n`);
+  return { action: "updated", issue };
+}

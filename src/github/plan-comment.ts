@@ -1,0 +1,67 @@
+/**
+ * `spaceform github plan-comment`: the plan as ONE comment on the pull request,
+ * updated in place on every push, and the same plan in the job summary.
+ * The comment records the plan's kind and the commit it was made for, which
+ * apply checks at merge time (check-plan-kind.ts).
+ */
+import type { Plan } from "../plan/model.ts";
+import type { GitHubApi, IssueComment } from "./api.ts";
+import { GITHUB_BODY_LIMIT, upsertComment } from "./comments.ts";
+import { appendStepSummary, type GitHubContext } from "./context.ts";
+import { kindMarker, MAX_KIND_MARKER_CHARS, PLAN_MARKER } from "./markers.ts";
+import { planKind } from "./plan-kind.ts";
+import { renderPlanMarkdown } from "./render.ts";
+
+export interface PlanCommentInput {
+  plan: Plan;
+  pullRequest: number;
+  /** The pull request's head commit that was planned. */
+  headSha: string;
+  commentAuthor: string;
+}
+
+/** Room left for the markers and the footer, so the body stays under GitHub's limit. */
+const OVERHEAD = MAX_KIND_MARKER_CHARS + 2_000;
+
+export function planCommentBody(
+  input: Pick<PlanCommentInput, "plan" | "headSha">,
+  ctx: Pick<GitHubContext, "runUrl">,
+): string {
+  const kind = planKind(input.plan.changes);
+  const markdown = renderPlanMarkdown(input.plan, {
+    title: "spaceform plan",
+    maxLength: GITHUB_BODY_LIMIT - OVERHEAD,
+  });
+  const run = ctx.runUrl ? ` · [workflow run](${ctx.runUrl})` : "";
+  return [
+    PLAN_MARKER,
+    kindMarker({ ...kind, head_sha: input.headSha, refused: input.plan.refused }),
+    markdown.trimEnd(),
+    "",
+    "---",
+    `<sub>Planned for commit ${input.headSha.slice(0, 12)}${run}. This comment is updated on every push. ` +
+      "When the pull request is merged, apply plans again and goes ahead only if that plan contains no change missing from this one.</sub>",
+    "",
+  ].join("\n");
+}
+
+export async function postPlanComment(
+  api: GitHubApi,
+  ctx: Pick<GitHubContext, "runUrl" | "stepSummary">,
+  input: PlanCommentInput,
+): Promise<{ comment: IssueComment; created: boolean }> {
+  const body = planCommentBody(input, ctx);
+  const result = await upsertComment(
+    api,
+    input.pullRequest,
+    PLAN_MARKER,
+    input.commentAuthor,
+    body,
+  );
+  appendStepSummary(
+    ctx,
+    renderPlanMarkdown(input.plan, { title: "spaceform plan", maxLength: GITHUB_BODY_LIMIT }) +
+      `\nPosted on pull request #${input.pullRequest}: ${result.comment.url}\n`,
+  );
+  return result;
+}
