@@ -97,21 +97,17 @@ export function isSpace(room: LiveRoom): boolean {
   return content(room, "m.room.create")?.["type"] === "m.space";
 }
 
-/** The plain-text topic: `topic`, else the plain-text body of `m.topic`. */
-function topicOf(room: LiveRoom): string | undefined {
+/**
+ * The plain-text `topic`, which is what spaceform compares. A topic only in the
+ * rich `m.topic` form is reported by the caller and left unmanaged.
+ */
+function topicOf(room: LiveRoom): { topic?: string; richOnly: boolean } {
   const c = content(room, "m.room.topic");
-  if (c === undefined) return undefined;
+  if (c === undefined) return { richOnly: false };
   const plain = str(c["topic"]);
-  if (plain !== undefined) return plain === "" ? undefined : plain;
-  const rich = c["m.topic"];
-  const texts = isObject(rich) && Array.isArray(rich["m.text"]) ? rich["m.text"] : [];
-  for (const t of texts) {
-    if (isObject(t) && (t["mimetype"] === undefined || t["mimetype"] === "text/plain")) {
-      const body = str(t["body"]);
-      if (body !== undefined && body !== "") return body;
-    }
-  }
-  return undefined;
+  if (plain !== undefined)
+    return plain === "" ? { richOnly: false } : { topic: plain, richOnly: false };
+  return { richOnly: c["m.topic"] !== undefined };
 }
 
 /** Live `m.space.child` links of a space: only events with a non-empty `via` count (spec). */
@@ -131,8 +127,15 @@ interface Context {
   live: LiveState;
   byId: Map<string, LiveRoom>;
   keys: KeyAllocator;
+  rootId: RoomId;
   /** Room id → address of the entry it was written as. */
   seen: Map<string, string>;
+  /** Room id → the spaces of the tree that link it, for rooms linked from more than one. */
+  multiParent: Map<string, string[]>;
+  /** Rooms already warned about, so that each gets one warning. */
+  warned: Set<string>;
+  /** Entries whose room lacks a canonical `m.space.parent` pointing at their space. */
+  withoutParentLink: string[];
   diagnostics: Diagnostic[];
   options: BuildOptions;
   entryCount: number;
@@ -373,7 +376,16 @@ function fillEntry(
   const name = roomName(room);
   if (name !== undefined) entry.fields.push(["name", name]);
   const topic = topicOf(room);
-  if (topic !== undefined) entry.fields.push(["topic", topic]);
+  if (topic.topic !== undefined) entry.fields.push(["topic", topic.topic]);
+  if (topic.richOnly) {
+    entry.notes.push("the topic has no plain-text `topic` field (only `m.topic`): left unmanaged");
+    warn(
+      ctx,
+      "rich-topic",
+      entry.address,
+      "the topic has only the rich `m.topic` form, no plain `topic`; left unmanaged",
+    );
+  }
   avatarField(ctx, room, entry);
   if (parent !== undefined) childFields(ctx, parent.link, entry);
   joinRuleFields(ctx, room, entry, parent?.id);
@@ -446,9 +458,81 @@ function sortLinks(ctx: Context, links: { room_id: string; content: Content }[])
   });
 }
 
+/**
+ * Rooms that several spaces of the tree link. A manifest puts each room in one
+ * space, and the planner removes the other links of a managed room (a move); so
+ * such rooms stay unmanaged, where no link is ever removed.
+ */
+function roomsWithSeveralParents(
+  byId: Map<string, LiveRoom>,
+  rootId: RoomId,
+): Map<string, string[]> {
+  const parents = new Map<string, string[]>();
+  const visited = new Set<string>([rootId]);
+  const queue: string[] = [rootId];
+  for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+    const space = byId.get(id);
+    if (space === undefined || space.unreadable !== undefined || space.membership !== "join") {
+      continue;
+    }
+    for (const link of childLinks(space)) {
+      parents.set(link.room_id, [...(parents.get(link.room_id) ?? []), id]);
+      const child = byId.get(link.room_id);
+      if (child !== undefined && isSpace(child) && !visited.has(link.room_id)) {
+        visited.add(link.room_id);
+        queue.push(link.room_id);
+      }
+    }
+  }
+  return new Map([...parents].filter(([, p]) => p.length > 1));
+}
+
+function hasCanonicalParentLink(room: LiveRoom, parentId: string): boolean {
+  const c = content(room, "m.space.parent", parentId);
+  return c?.["canonical"] === true && Array.isArray(c["via"]) && c["via"].length > 0;
+}
+
+function omit(
+  ctx: Context,
+  entry: ImportedEntry,
+  roomId: string,
+  reason: string,
+  warning: { code: string; message: string; hint?: string },
+): void {
+  const label = labelOf(ctx, roomId);
+  entry.omitted.push({ room_id: roomId, ...(label === undefined ? {} : { label }), reason });
+  if (ctx.warned.has(roomId)) return;
+  ctx.warned.add(roomId);
+  warn(ctx, warning.code, entry.address, warning.message, warning.hint);
+}
+
 function addChildren(ctx: Context, space: LiveRoom, entry: ImportedEntry): void {
   for (const link of sortLinks(ctx, childLinks(space))) {
     const label = labelOf(ctx, link.room_id);
+    const named = label === undefined ? link.room_id : `${label} ${link.room_id}`;
+    if (link.room_id === ctx.rootId) {
+      omit(ctx, entry, link.room_id, "the root space itself (a loop)", {
+        code: "loop",
+        message: `${entry.address} links the root space as its child; plan will propose removing that link`,
+      });
+      continue;
+    }
+    const parents = ctx.multiParent.get(link.room_id);
+    if (parents !== undefined) {
+      const names = parents.map((p) => labelOf(ctx, p) ?? p).join(", ");
+      omit(
+        ctx,
+        entry,
+        link.room_id,
+        `linked from several spaces (${names}): left unmanaged, so no link is removed`,
+        {
+          code: "several-parents",
+          message: `${named} is linked from several spaces (${names}); a manifest puts a room in one space, so it is left unmanaged`,
+          hint: "to manage it, add it under one space; plan will then propose removing its other links",
+        },
+      );
+      continue;
+    }
     const already = ctx.seen.get(link.room_id);
     if (already !== undefined) {
       entry.omitted.push({
@@ -494,6 +578,12 @@ function addChildren(ctx: Context, space: LiveRoom, entry: ImportedEntry): void 
     const prefix = entry.address === "space" ? "" : `${entry.address}.`;
     const child = newEntry(ctx, room, key, `${prefix}rooms.${key}`);
     fillEntry(ctx, room, child, { id: space.room_id, link: link.content });
+    if (!hasCanonicalParentLink(room, space.room_id)) {
+      child.notes.push(
+        "no canonical m.space.parent pointing at its space: the first apply adds one",
+      );
+      ctx.withoutParentLink.push(child.address);
+    }
     entry.children.push(child);
     if (child.kind === "space") addChildren(ctx, room, child);
   }
@@ -528,7 +618,11 @@ export function buildImport(
     live,
     byId,
     keys: new KeyAllocator(rootAlias),
+    rootId,
     seen: new Map(),
+    multiParent: roomsWithSeveralParents(byId, rootId),
+    warned: new Set(),
+    withoutParentLink: [],
     diagnostics: [],
     options,
     entryCount: 0,
@@ -536,5 +630,14 @@ export function buildImport(
   const entry = newEntry(ctx, root, "space", "space");
   fillEntry(ctx, root, entry);
   addChildren(ctx, root, entry);
+  if (ctx.withoutParentLink.length > 0) {
+    const n = ctx.withoutParentLink.length;
+    warn(
+      ctx,
+      "parent-link",
+      "space",
+      `${n} room${n === 1 ? " has" : "s have"} no canonical m.space.parent pointing at ${n === 1 ? "its" : "their"} space (${ctx.withoutParentLink.join(", ")}); spaceform keeps one in every child, so the first plan adds ${n === 1 ? "it" : "them"}`,
+    );
+  }
   return { root: entry, diagnostics: ctx.diagnostics, entryCount: ctx.entryCount };
 }

@@ -125,11 +125,6 @@ describe("liveToManifest", () => {
     }
     assert.match(result.yaml, /# not imported: Secret board !secret:example.org/);
     assert.ok(
-      result.diagnostics.some(
-        (d) => d.code === "import.duplicate-child" && d.path === "rooms.chapters",
-      ),
-    );
-    assert.ok(
       !result.yaml.includes("!removed:example.org"),
       "a child event without via is no child",
     );
@@ -178,7 +173,7 @@ describe("liveToManifest", () => {
     assert.equal(general["encrypted"], false);
     assert.equal(room(doc, "!berlin:example.org")["suggested"], false);
     const jobs = room(doc, "!jobs:example.org");
-    assert.equal(jobs["topic"], "Jobs", "plain-text body of m.topic");
+    assert.ok(!("topic" in jobs), "a topic only in m.topic is not what the planner compares");
     assert.equal(jobs["encrypted"], true);
     assert.equal(jobs["avatar"], "mxc://example.org/jobs");
     assert.ok(!("publish" in jobs), "directory visibility not read: unmanaged");
@@ -198,6 +193,22 @@ describe("liveToManifest", () => {
         (d) => d.code === "import.stale-alias" && d.path === "rooms.chapters.rooms.general-2",
       ),
     );
+  });
+
+  it("leaves a room linked from several spaces unmanaged, so that no plan removes a link", () => {
+    const lines = result.yaml.split("\n").filter((l) => l.includes("!offtopic:example.org"));
+    assert.equal(lines.length, 2, "listed under both spaces");
+    for (const l of lines) assert.match(l, /# not imported: .*linked from several spaces/);
+    const warnings = result.diagnostics.filter((d) => d.code === "import.several-parents");
+    assert.equal(warnings.length, 1);
+    assert.ok(!entries(doc).some(([, e]) => e["id"] === "!offtopic:example.org"));
+  });
+
+  it("announces the parent links the first plan will add", () => {
+    const w = result.diagnostics.filter((d) => d.code === "import.parent-link");
+    assert.equal(w.length, 1);
+    assert.match(w[0]!.message, /^2 rooms .*\(rooms\.room, rooms\.chapters\.rooms\.general-2\)/);
+    assert.match(result.yaml, /# no canonical m\.space\.parent pointing at its space/);
   });
 
   it("leaves policies to people: only a commented example", () => {
