@@ -1,0 +1,162 @@
+/**
+ * Identity without a state file: which live room a manifest entry stands for.
+ *
+ * An entry maps to a room by its `id`, else by its alias (looked up in the live
+ * directory), else by the marker event spaceform puts into every room it creates
+ * (`{manifest, key}`). Only a room that matches none of them is created.
+ */
+import type { Entry, Manifest } from "../manifest/model.ts";
+import { qualifyAlias } from "../matrix/ids.ts";
+import {
+  MARKER_EVENT_TYPE,
+  stateEvent,
+  type LiveRoom,
+  type LiveState,
+  type MarkerContent,
+} from "../state/model.ts";
+
+export type Identity =
+  | {
+      status: "existing";
+      room: LiveRoom;
+      matchedBy: "id" | "alias" | "marker";
+      /** The room's marker, when spaceform created it (for any manifest). */
+      marker?: MarkerContent;
+      /** Joined: full state; invited: only the invite's stripped state. */
+      invited: boolean;
+    }
+  | { status: "new" }
+  /** Not plannable; `problem` says why (an error diagnostic). */
+  | { status: "unusable"; problem: IdentityProblem };
+
+export interface IdentityProblem {
+  code: string;
+  /** `id`, `alias` or "" (the entry itself). */
+  field: string;
+  message: string;
+  hint?: string;
+}
+
+export function markerOf(room: LiveRoom): MarkerContent | undefined {
+  const content = stateEvent(room, MARKER_EVENT_TYPE)?.content;
+  if (!content) return undefined;
+  const { manifest, key } = content;
+  return typeof manifest === "string" && typeof key === "string" ? { manifest, key } : undefined;
+}
+
+/** Resolves every entry of `desired` against `actual`. */
+export function identifyEntries(desired: Manifest, actual: LiveState, entries: readonly Entry[]) {
+  const byId = new Map(actual.rooms.map((r) => [r.room_id as string, r]));
+  const byMarker = new Map<string, LiveRoom[]>();
+  for (const room of [...actual.rooms].sort((a, b) => (a.room_id < b.room_id ? -1 : 1))) {
+    const marker = markerOf(room);
+    if (marker?.manifest !== desired.name) continue;
+    const list = byMarker.get(marker.key) ?? [];
+    list.push(room);
+    byMarker.set(marker.key, list);
+  }
+
+  const identities = new Map<string, Identity>();
+  const warnings: { entry: Entry; field: string; code: string; message: string }[] = [];
+  for (const entry of entries) {
+    const markerRooms = byMarker.get(entry.key) ?? [];
+    let found: { room: LiveRoom; matchedBy: "id" | "alias" | "marker" } | IdentityProblem | null =
+      null;
+
+    if (entry.id !== undefined) {
+      const room = byId.get(entry.id);
+      found = room
+        ? { room, matchedBy: "id" }
+        : {
+            code: "identity.room-unknown",
+            field: "id",
+            message: `room ${entry.id} is unknown to the managing account ${actual.user_id}: it has not joined it and has no invite to it.`,
+            hint: `Invite ${actual.user_id} to the room (and give it power), then plan again.`,
+          };
+    } else if (entry.alias !== undefined) {
+      const alias = qualifyAlias(entry.alias, actual.server_name);
+      const target = actual.aliases[alias];
+      if (typeof target === "string") {
+        const room = byId.get(target);
+        const markerRoom = markerRooms[0];
+        if (markerRoom && markerRoom.room_id !== target) {
+          found = {
+            code: "identity.conflict",
+            field: "alias",
+            message: `${alias} points at ${target}, but spaceform created ${markerRoom.room_id} for this entry; it will not take the alias from another room.`,
+            hint: `Point ${alias} at ${markerRoom.room_id}, or pin the entry with id: ${target}.`,
+          };
+        } else {
+          found = room
+            ? { room, matchedBy: "alias" }
+            : {
+                code: "identity.room-unknown",
+                field: "alias",
+                message: `${alias} points at ${target}, which the managing account ${actual.user_id} has not joined and has no invite to.`,
+                hint: `Invite ${actual.user_id} to ${target} (and give it power), or use another alias.`,
+              };
+        }
+      }
+    }
+    if (found === null && markerRooms[0]) found = { room: markerRooms[0], matchedBy: "marker" };
+    if (markerRooms.length > 1) {
+      warnings.push({
+        entry,
+        field: "",
+        code: "identity.duplicate-marker",
+        message: `several rooms carry spaceform's marker for this entry (${markerRooms.map((r) => r.room_id).join(", ")}); the plan uses ${found && "room" in found ? found.room.room_id : markerRooms[0]?.room_id}.`,
+      });
+    }
+
+    if (found === null) {
+      identities.set(entry.address, { status: "new" });
+    } else if (!("room" in found)) {
+      identities.set(entry.address, { status: "unusable", problem: found });
+    } else {
+      const { room, matchedBy } = found;
+      const readable =
+        room.unreadable === undefined &&
+        (room.membership === "join" || room.membership === "invite");
+      if (!readable) {
+        identities.set(entry.address, {
+          status: "unusable",
+          problem: {
+            code: "room.unreadable",
+            field: "",
+            message: `the live state of ${room.room_id} cannot be read: ${room.unreadable ?? `the managing account's membership is "${room.membership}"`}.`,
+            hint: `Invite ${actual.user_id} to the room, then plan again.`,
+          },
+        });
+      } else {
+        const marker = markerOf(room);
+        identities.set(entry.address, {
+          status: "existing",
+          room,
+          matchedBy,
+          invited: room.membership === "invite",
+          ...(marker ? { marker } : {}),
+        });
+      }
+    }
+  }
+
+  // One room cannot stand for two entries (e.g. one pinned by id, another found by alias).
+  const owner = new Map<string, Entry>();
+  for (const entry of entries) {
+    const id = identities.get(entry.address);
+    if (id?.status !== "existing") continue;
+    const first = owner.get(id.room.room_id);
+    if (first) {
+      identities.set(entry.address, {
+        status: "unusable",
+        problem: {
+          code: "identity.duplicate",
+          field: id.matchedBy === "marker" ? "" : id.matchedBy,
+          message: `${id.room.room_id} is already the room of ${first.address}; one room cannot stand for two entries.`,
+          hint: "Give each entry its own room id or alias.",
+        },
+      });
+    } else owner.set(id.room.room_id, entry);
+  }
+  return { identities, warnings };
+}

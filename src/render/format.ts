@@ -1,0 +1,198 @@
+/**
+ * What the text and Markdown renderers share: the order changes are shown in,
+ * how a value is written, and how a change becomes lines. Both read only the Plan
+ * document, so the terminal and the pull-request comment cannot disagree.
+ */
+import { diffWords } from "diff";
+import type { Change, ChangeAction, Json, Plan, TreeNode } from "../plan/model.ts";
+
+/** The changes of one manifest entry, in tree order. */
+export interface EntryGroup {
+  space: string;
+  entry: string;
+  /** The tree node of the entry, when the entry is in the tree. */
+  node?: TreeNode;
+  /** Worst action (delete > create > update). */
+  action: ChangeAction;
+  /** The entry is created as a whole (a change whose address is the entry itself). */
+  created?: Change;
+  changes: Change[];
+}
+
+const RANK: Record<ChangeAction, number> = { update: 1, create: 2, delete: 3 };
+
+export function worstAction(changes: readonly Change[]): ChangeAction {
+  let worst: ChangeAction = "update";
+  for (const c of changes) if (RANK[c.action] > RANK[worst]) worst = c.action;
+  return worst;
+}
+
+function walk(node: TreeNode, out: TreeNode[]): void {
+  out.push(node);
+  for (const child of node.children) walk(child, out);
+}
+
+/** Changes grouped by entry: entries in tree order, then any others in plan order. */
+export function groupChanges(plan: Plan): EntryGroup[] {
+  const groups: EntryGroup[] = [];
+  const seen = new Set<string>();
+  const key = (space: string, entry: string): string => `${space}\u0000${entry}`;
+  const bySpaceEntry = new Map<string, Change[]>();
+  for (const c of plan.changes) {
+    const k = key(c.space, c.entry);
+    const list = bySpaceEntry.get(k) ?? [];
+    list.push(c);
+    bySpaceEntry.set(k, list);
+  }
+  const push = (space: string, entry: string, node?: TreeNode): void => {
+    const k = key(space, entry);
+    const changes = bySpaceEntry.get(k);
+    if (!changes || seen.has(k)) return;
+    seen.add(k);
+    const created = changes.find((c) => c.address === entry && c.action === "create");
+    groups.push({
+      space,
+      entry,
+      ...(node ? { node } : {}),
+      action: worstAction(changes),
+      ...(created ? { created } : {}),
+      changes,
+    });
+  };
+  for (const s of plan.spaces) {
+    const nodes: TreeNode[] = [];
+    walk(s.tree, nodes);
+    for (const n of nodes) push(s.space, n.entry, n);
+  }
+  for (const c of plan.changes) push(c.space, c.entry);
+  return groups;
+}
+
+/** `rooms.general.topic` under `rooms.general` → `topic`; other addresses stay whole. */
+export function relativeAddress(address: string, entry: string): string {
+  if (address.startsWith(`${entry}.`)) return address.slice(entry.length + 1);
+  return address;
+}
+
+function isPlaceholder(v: Json): v is { $room: string } {
+  return (
+    v !== null &&
+    typeof v === "object" &&
+    !Array.isArray(v) &&
+    Object.keys(v).length === 1 &&
+    typeof v["$room"] === "string"
+  );
+}
+
+/** A value as people read it: JSON, with a room created by this plan written `(new room <entry>)`. */
+export function formatValue(v: Json): string {
+  if (v === null) return "(none)";
+  if (isPlaceholder(v)) return `(new room ${v.$room})`;
+  if (Array.isArray(v)) return `[${v.map(formatValue).join(", ")}]`;
+  if (typeof v === "object") {
+    return `{${Object.entries(v)
+      .map(([k, val]) => `${k}: ${formatValue(val)}`)
+      .join(", ")}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** A map of numbers (power-level `users`, `events`): shown key by key. */
+function numberMap(v: Json): Record<string, number> | undefined {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return undefined;
+  const out: Record<string, number> = {};
+  for (const [k, val] of Object.entries(v)) {
+    if (typeof val !== "number") return undefined;
+    out[k] = val;
+  }
+  return out;
+}
+
+export interface Markup {
+  removed(s: string): string;
+  added(s: string): string;
+}
+
+/** One line of a change, below its entry: symbol, label, and text. */
+export interface ChangeLine {
+  action: ChangeAction;
+  label: string;
+  text: string;
+  /** Sub-lines (a map's changed keys). */
+  details?: ChangeLine[];
+}
+
+const LONG_TEXT = 60;
+
+/** A long string changed in place: a word diff reads better than two paragraphs. */
+function wordDiff(before: string, after: string, m: Markup): string {
+  return diffWords(before, after)
+    .map((part) =>
+      part.added
+        ? m.added(`{+${part.value}+}`)
+        : part.removed
+          ? m.removed(`[-${part.value}-]`)
+          : part.value,
+    )
+    .join("");
+}
+
+export function changeLine(c: Change, m: Markup): ChangeLine {
+  const label = relativeAddress(c.address, c.entry);
+  if (c.action === "delete") return { action: "delete", label, text: formatValue(c.before) };
+  if (c.before === null) return { action: c.action, label, text: formatValue(c.after) };
+  if (
+    typeof c.before === "string" &&
+    typeof c.after === "string" &&
+    (c.before.length > LONG_TEXT || c.after.length > LONG_TEXT)
+  ) {
+    return { action: c.action, label, text: wordDiff(c.before, c.after, m) };
+  }
+  const before = numberMap(c.before);
+  const after = numberMap(c.after);
+  if (before && after) {
+    const details: ChangeLine[] = [];
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+    for (const k of keys) {
+      const b = before[k];
+      const a = after[k];
+      if (b === a) continue;
+      if (b === undefined) details.push({ action: "create", label: k, text: String(a) });
+      else if (a === undefined) details.push({ action: "delete", label: k, text: String(b) });
+      else details.push({ action: "update", label: k, text: `${b} -> ${a}` });
+    }
+    return { action: c.action, label, text: "", details };
+  }
+  return { action: c.action, label, text: `${formatValue(c.before)} -> ${formatValue(c.after)}` };
+}
+
+/** The fields of a whole new room, one line each. */
+export function createdFieldLines(c: Change): ChangeLine[] {
+  const after = c.after;
+  if (after === null || typeof after !== "object" || Array.isArray(after)) return [];
+  return Object.entries(after).map(([label, v]) => ({
+    action: "create" as const,
+    label,
+    text: formatValue(v),
+  }));
+}
+
+export function entryTitle(g: EntryGroup): string {
+  const alias = g.node?.alias !== undefined ? ` (${g.node.alias})` : "";
+  const room = g.node?.room_id !== undefined ? ` ${g.node.room_id}` : "";
+  const kind = g.node?.kind === "space" ? "space " : "";
+  return `${kind}${g.entry}${alias}${room}`;
+}
+
+export function summaryLine(plan: Plan): string {
+  const s = plan.summary;
+  if (s.create + s.update + s.delete === 0)
+    return "No changes. The live space matches the manifest.";
+  return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete.`;
+}
+
+export function refusalLine(plan: Plan): string | undefined {
+  if (!plan.refused) return undefined;
+  const n = plan.diagnostics.filter((d) => d.severity === "error").length;
+  return `This plan is refused (${n} error${n === 1 ? "" : "s"}): apply will not run it. Fix the errors and plan again.`;
+}

@@ -1,0 +1,84 @@
+/**
+ * The terminal rendering of a plan, Terraform-like: one block per entry with
+ * `+ create`, `~ update`, `- delete`, the diagnostics, the unmanaged rooms and a
+ * summary line. Colour only when asked (the CLI passes `colorEnabled()`).
+ */
+import { formatDiagnostic, palette, type Palette } from "../cli/output.ts";
+import { ACTION_SYMBOL, type ChangeAction, type Plan } from "../plan/model.ts";
+import {
+  changeLine,
+  createdFieldLines,
+  entryTitle,
+  groupChanges,
+  refusalLine,
+  summaryLine,
+  type ChangeLine,
+} from "./format.ts";
+
+export interface TextOptions {
+  color: boolean;
+}
+
+function paint(p: Palette, action: ChangeAction, s: string): string {
+  return action === "create" ? p.green(s) : action === "delete" ? p.red(s) : p.yellow(s);
+}
+
+function lines(l: ChangeLine, indent: string, p: Palette): string[] {
+  const head = `${indent}${paint(p, l.action, ACTION_SYMBOL[l.action])} ${l.label}:${l.text === "" ? "" : ` ${l.text}`}`;
+  const out = [head];
+  for (const d of l.details ?? []) out.push(...lines(d, `${indent}    `, p));
+  return out;
+}
+
+export function renderText(plan: Plan, options: TextOptions): string {
+  const p = palette(options.color);
+  const markup = { removed: (s: string) => p.red(s), added: (s: string) => p.green(s) };
+  const out: string[] = [];
+
+  for (const b of plan.based_on) {
+    out.push(
+      p.bold(`Space ${b.space}`) +
+        p.dim(` (${b.manifest_file}, on ${b.server_name} as ${b.user_id})`),
+    );
+  }
+  out.push("");
+
+  const groups = groupChanges(plan);
+  if (groups.length > 0) {
+    out.push("spaceform will perform these actions:", "");
+    for (const g of groups) {
+      const symbol = paint(p, g.action, ACTION_SYMBOL[g.action]);
+      const verb = g.created ? "create" : g.action === "delete" ? "delete in" : "update";
+      out.push(`${symbol} ${p.bold(`${verb} ${entryTitle(g)}`)}`);
+      if (g.created) for (const l of createdFieldLines(g.created)) out.push(...lines(l, "    ", p));
+      for (const c of g.changes) {
+        if (c === g.created) continue;
+        out.push(...lines(changeLine(c, markup), "    ", p));
+      }
+      out.push("");
+    }
+  }
+
+  const unmanaged = plan.spaces.flatMap((s) => s.unmanaged);
+  if (unmanaged.length > 0) {
+    out.push(p.bold("Rooms in the space that the manifest does not name (never deleted):"));
+    for (const u of unmanaged) {
+      const name = u.name !== undefined ? ` "${u.name}"` : "";
+      const what = u.unlink
+        ? p.red("will be unlinked")
+        : "kept linked (--unlink-unmanaged would unlink it)";
+      out.push(`  ${u.room_id}${name} in ${u.parent}: ${what}`);
+    }
+    out.push("");
+  }
+
+  if (plan.diagnostics.length > 0) {
+    for (const d of plan.diagnostics) out.push(formatDiagnostic(d, p).trimEnd());
+    out.push("");
+  }
+
+  out.push(p.bold(summaryLine(plan)));
+  const refusal = refusalLine(plan);
+  if (refusal !== undefined) out.push(p.red(refusal));
+  return `${out.join("\n")}\n`;
+}
