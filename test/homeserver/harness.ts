@@ -178,7 +178,9 @@ async function connect(profile: Profile): Promise<TestHomeserver> {
     const hint =
       kind === "external"
         ? "check SPACEFORM_TEST_HOMESERVER"
-        : `start it: npm run homeserver:start -- --profile ${profile} (port ${localServer(profile).port})`;
+        : process.env[`SPACEFORM_HS_URL_${profile.toUpperCase()}`]
+          ? `check SPACEFORM_HS_URL_${profile.toUpperCase()}`
+          : `start it: npm run homeserver:start -- --profile ${profile} (port ${localServer(profile).port})`;
     throw new Error(
       `no Matrix homeserver answers at ${baseUrl} (${kind}, profile ${profile}); ${hint}`,
     );
