@@ -33,6 +33,8 @@ export interface LoadResult {
 export interface LoadManyResult {
   /** The manifests without errors, in path order. */
   manifests: Manifest[];
+  /** Every manifest file that was examined, valid or not, in path order. */
+  files: string[];
   diagnostics: Diagnostic[];
 }
 
@@ -110,7 +112,7 @@ export async function loadManifests(paths: readonly string[] = []): Promise<Load
     byName.set(name, file);
     if (result.manifest) manifests.push(result.manifest);
   }
-  return { manifests, diagnostics };
+  return { manifests, files: unique, diagnostics };
 }
 
 /** Every file a path stands for (sorted), or why there is none. */
