@@ -1,0 +1,183 @@
+/**
+ * The workflows and the composite action: schema-valid (action-validator),
+ * least privilege, pinned third-party actions, no pull_request_target, no
+ * expressions spliced into shell scripts, and scripts bash can parse.
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse } from "yaml";
+
+const root = join(import.meta.dirname, "..", "..");
+const workflowDir = join(root, ".github", "workflows");
+const workflows = readdirSync(workflowDir)
+  .filter((f) => f.endsWith(".yml") || f.endsWith(".yaml"))
+  .map((f) => join(".github", "workflows", f));
+const files = [...workflows, "action.yml"];
+const validator = join(root, "node_modules", ".bin", "action-validator");
+
+type Obj = Record<string, unknown>;
+const load = (file: string): Obj => parse(readFileSync(join(root, file), "utf8")) as Obj;
+const jobsOf = (wf: Obj): [string, Obj][] => Object.entries(wf["jobs"] as Record<string, Obj>);
+const stepsOf = (file: string): Obj[] => {
+  const doc = load(file);
+  if (file === "action.yml") return (doc["runs"] as { steps: Obj[] }).steps;
+  return jobsOf(doc).flatMap(([, job]) => (job["steps"] as Obj[] | undefined) ?? []);
+};
+
+function validate(file: string, cwd = root): { status: number | null; output: string } {
+  const r = spawnSync(validator, [file], { cwd, encoding: "utf8" });
+  return { status: r.status, output: `${r.stdout}${r.stderr}` };
+}
+
+describe("workflow files", () => {
+  it("are the plan, apply and drift workflows, plus CI", () => {
+    for (const name of ["plan.yml", "apply.yml", "drift.yml"]) {
+      assert.ok(workflows.includes(join(".github", "workflows", name)), name);
+    }
+  });
+
+  for (const file of files) {
+    it(`${file} passes action-validator`, () => {
+      const r = validate(file);
+      assert.equal(r.status, 0, r.output);
+    });
+  }
+
+  it("action-validator does catch a broken workflow", () => {
+    const dir = mkdtempSync(join(tmpdir(), "spaceform-wf-"));
+    mkdirSync(join(dir, ".github", "workflows"), { recursive: true });
+    const broken = readFileSync(join(root, ".github", "workflows", "drift.yml"), "utf8").replace(
+      "timeout-minutes: 20",
+      "timeout-minutes: twenty\n    stepz: []",
+    );
+    writeFileSync(join(dir, ".github", "workflows", "drift.yml"), broken);
+    assert.notEqual(validate(join(".github", "workflows", "drift.yml"), dir).status, 0);
+  });
+
+  it("never use pull_request_target", () => {
+    for (const file of workflows) {
+      const on = load(file)["on"];
+      const events =
+        typeof on === "string" ? [on] : Array.isArray(on) ? on : Object.keys(on as Obj);
+      assert.ok(!events.includes("pull_request_target"), file);
+      assert.doesNotMatch(readFileSync(join(root, file), "utf8"), /pull_request_target/, file);
+    }
+  });
+
+  it("pin every third-party action to a full commit SHA with its version in a comment", () => {
+    const pins = new Map<string, string>();
+    for (const file of files) {
+      const text = readFileSync(join(root, file), "utf8");
+      for (const step of stepsOf(file)) {
+        const uses = step["uses"];
+        if (typeof uses !== "string" || uses.startsWith("./")) continue;
+        assert.match(uses, /^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/, `${file}: ${uses}`);
+        const line = text.split("\n").find((l) => l.includes(uses));
+        assert.match(
+          line ?? "",
+          /# v\d+\.\d+\.\d+\s*$/,
+          `${file}: ${uses} needs a '# vX.Y.Z' comment`,
+        );
+        const [action, sha] = uses.split("@") as [string, string];
+        // One version of each action across the repository.
+        assert.equal(pins.get(action) ?? sha, sha, `${action} pinned to two different commits`);
+        pins.set(action, sha);
+      }
+    }
+    assert.ok(pins.has("actions/checkout") && pins.has("actions/setup-node"));
+  });
+
+  it("declare least-privilege permissions and a timeout for every job", () => {
+    const allowedWrites = new Set(["pull-requests", "issues"]);
+    for (const file of workflows) {
+      const wf = load(file);
+      assert.deepEqual(wf["permissions"], { contents: "read" }, `${file}: top-level permissions`);
+      for (const [name, job] of jobsOf(wf)) {
+        assert.equal(
+          typeof job["timeout-minutes"],
+          "number",
+          `${file}: job ${name} needs timeout-minutes`,
+        );
+        const perms = (job["permissions"] ?? {}) as Record<string, string>;
+        assert.notEqual(
+          typeof job["permissions"],
+          "string",
+          `${file}: ${name} uses a permission shorthand`,
+        );
+        for (const [scope, level] of Object.entries(perms)) {
+          if (level === "write")
+            assert.ok(allowedWrites.has(scope), `${file}: ${name} writes ${scope}`);
+        }
+      }
+    }
+  });
+
+  it("give each job only the write access its glue needs", () => {
+    const writes = (file: string): string[] =>
+      jobsOf(load(join(".github", "workflows", file))).flatMap(([, job]) =>
+        Object.entries((job["permissions"] ?? {}) as Record<string, string>)
+          .filter(([, level]) => level === "write")
+          .map(([scope]) => scope),
+      );
+    assert.deepEqual([...new Set(writes("plan.yml"))], ["pull-requests"]);
+    assert.deepEqual(writes("apply.yml"), ["pull-requests"]);
+    assert.deepEqual(writes("drift.yml"), ["issues"]);
+    assert.deepEqual(writes("ci.yml"), []);
+  });
+
+  it("apply runs one at a time, never cancelled, behind an environment", () => {
+    const wf = load(join(".github", "workflows", "apply.yml"));
+    assert.deepEqual(wf["concurrency"], { group: "spaceform-apply", "cancel-in-progress": false });
+    const [, job] = jobsOf(wf)[0]!;
+    assert.equal(job["environment"], "matrix-production");
+    const on = wf["on"] as { push: { branches: string[]; paths: string[] } };
+    assert.deepEqual(on.push.paths, ["spaces/**"]);
+  });
+
+  it("plan runs on pull requests touching the manifests or schemas; drift on a schedule and by hand", () => {
+    const plan = load(join(".github", "workflows", "plan.yml"))["on"] as Obj;
+    const paths = (plan["pull_request"] as { paths: string[] }).paths;
+    assert.ok(paths.includes("spaces/**") && paths.includes("schemas/**"));
+    const drift = load(join(".github", "workflows", "drift.yml"))["on"] as Obj;
+    assert.ok(Array.isArray(drift["schedule"]) && "workflow_dispatch" in drift);
+  });
+
+  it("the spaceform workflows use the repository's own action", () => {
+    for (const name of ["plan.yml", "apply.yml", "drift.yml"]) {
+      const uses = stepsOf(join(".github", "workflows", name)).map((s) => s["uses"]);
+      assert.ok(uses.includes("./"), name);
+    }
+  });
+});
+
+describe("shell scripts in workflows and action.yml", () => {
+  const scripts = files.flatMap((file) =>
+    stepsOf(file)
+      .filter((s) => typeof s["run"] === "string")
+      .map((s) => ({ file, name: String(s["name"] ?? s["run"]), run: s["run"] as string })),
+  );
+
+  it("never splice ${{ … }} expressions into a script (they go through env)", () => {
+    assert.ok(scripts.length > 5);
+    for (const s of scripts) assert.doesNotMatch(s.run, /\$\{\{/, `${s.file}: ${s.name}`);
+  });
+
+  it("parse with bash -n", () => {
+    for (const s of scripts) {
+      const r = spawnSync("bash", ["-n"], { input: s.run, encoding: "utf8" });
+      assert.equal(r.status, 0, `${s.file}: ${s.name}: ${r.stderr}`);
+    }
+  });
+
+  it("action.yml accepts exactly the documented commands", () => {
+    const action = load("action.yml") as { inputs: Record<string, Obj> };
+    assert.match(String(action.inputs["command"]!["description"]), /validate.*plan.*apply.*drift/);
+    const install = stepsOf("action.yml").find((s) => s["name"] === "Install spaceform");
+    assert.match(String(install?.["run"]), /validate\|plan\|apply\|drift\)/);
+    assert.match(String(install?.["run"]), /npm ci --prefix "\$GITHUB_ACTION_PATH"/);
+  });
+});
