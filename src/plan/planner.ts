@@ -441,10 +441,12 @@ export function planSpace(
         serverOf(stateEvent(room, "m.room.member", managing)?.sender ?? ""),
         serverOf(roomId),
       ].filter((s, i, all) => s !== "" && all.indexOf(s) === i);
+      const address = fieldPath(e, "membership");
+      addChange(e, address, "update", "invite", "join", roomId);
       addStep(
         "join",
         { op: "join", room: ref, via: via.length > 0 ? via : [serverName] },
-        [e.address],
+        [address],
         `join ${label(e)} (${roomId})`,
       );
     }
@@ -493,8 +495,8 @@ export function planSpace(
     }
 
     const liveName = str(contentOf(room, "m.room.name")?.["name"]);
-    projection.name = e.name ?? liveName ?? (id.invited ? undefined : "") ?? "";
-    if (id.invited && e.name === undefined && liveName === undefined) delete projection.name;
+    // The invite's stripped state carries name, avatar and encryption: their absence means "none".
+    projection.name = e.name ?? liveName ?? "";
     if (e.name !== undefined && e.name !== (liveName ?? "")) {
       const address = simple("name", liveName ?? null, e.name);
       send("m.room.name", "name", { name: e.name }, [address], "set the name");
@@ -640,8 +642,6 @@ export function planSpace(
     const info = live?.["info"];
     const liveSha = isObject(info) ? str(info["dev.spaceform.sha256"]) : undefined;
     projection.hasAvatar = e.avatar !== undefined || liveUrl !== undefined;
-    if (room.membership === "invite" && e.avatar === undefined && live === undefined)
-      delete projection.hasAvatar;
     if (e.avatar === undefined) return;
     const before: Json =
       liveUrl === undefined ? null : { url: liveUrl, ...(liveSha ? { sha256: liveSha } : {}) };

@@ -84,6 +84,11 @@ function isPlaceholder(v: Json): v is { $room: string } {
   );
 }
 
+/** A sha256 in a change: the first 12 hex digits tell images apart; the JSON plan has all 64. */
+function shortHash(h: string): string {
+  return h.length > 12 ? `${h.slice(0, 12)}…` : h;
+}
+
 /** A value as people read it: JSON, with a room created by this plan written `(new room <entry>)`. */
 export function formatValue(v: Json): string {
   if (v === null) return "(none)";
@@ -91,7 +96,10 @@ export function formatValue(v: Json): string {
   if (Array.isArray(v)) return `[${v.map(formatValue).join(", ")}]`;
   if (typeof v === "object") {
     return `{${Object.entries(v)
-      .map(([k, val]) => `${k}: ${formatValue(val)}`)
+      .map(
+        ([k, val]) =>
+          `${k}: ${k === "sha256" && typeof val === "string" ? shortHash(val) : formatValue(val)}`,
+      )
       .join(", ")}}`;
   }
   return JSON.stringify(v);
@@ -177,10 +185,17 @@ export function createdFieldLines(c: Change): ChangeLine[] {
   }));
 }
 
+/** The heading of an entry's block: a new room is created; in an existing one, fields are updated (or only links deleted). */
+export function entryHeading(g: EntryGroup): { action: ChangeAction; verb: string } {
+  if (g.created) return { action: "create", verb: "create" };
+  if (g.changes.every((c) => c.action === "delete")) return { action: "delete", verb: "delete in" };
+  return { action: "update", verb: "update" };
+}
+
 export function entryTitle(g: EntryGroup): string {
   const alias = g.node?.alias !== undefined ? ` (${g.node.alias})` : "";
   const room = g.node?.room_id !== undefined ? ` ${g.node.room_id}` : "";
-  const kind = g.node?.kind === "space" ? "space " : "";
+  const kind = g.node?.kind === "space" && g.entry !== "space" ? "space " : "";
   return `${kind}${g.entry}${alias}${room}`;
 }
 

@@ -8,6 +8,7 @@ import { ACTION_SYMBOL, type ChangeAction, type Plan } from "../plan/model.ts";
 import {
   changeLine,
   createdFieldLines,
+  entryHeading,
   entryTitle,
   groupChanges,
   refusalLine,
@@ -47,8 +48,8 @@ export function renderText(plan: Plan, options: TextOptions): string {
   if (groups.length > 0) {
     out.push("spaceform will perform these actions:", "");
     for (const g of groups) {
-      const symbol = paint(p, g.action, ACTION_SYMBOL[g.action]);
-      const verb = g.created ? "create" : g.action === "delete" ? "delete in" : "update";
+      const { action, verb } = entryHeading(g);
+      const symbol = paint(p, action, ACTION_SYMBOL[action]);
       out.push(`${symbol} ${p.bold(`${verb} ${entryTitle(g)}`)}`);
       if (g.created) for (const l of createdFieldLines(g.created)) out.push(...lines(l, "    ", p));
       for (const c of g.changes) {

@@ -1,0 +1,150 @@
+/**
+ * The plan as a pull-request comment: the summary first, then the problems, the
+ * space tree as a Mermaid diagram, and one collapsible `<details>` per changed
+ * entry. GitHub refuses comments over 65,536 characters, so the output always
+ * stays under `maxLength`: what does not fit is left out with a note saying so.
+ */
+import type { Diagnostic } from "../diagnostics.ts";
+import { ACTION_SYMBOL, type Plan } from "../plan/model.ts";
+import {
+  changeLine,
+  createdFieldLines,
+  entryHeading,
+  entryTitle,
+  groupChanges,
+  refusalLine,
+  summaryLine,
+  type ChangeLine,
+  type EntryGroup,
+} from "./format.ts";
+import { renderMermaid } from "./mermaid.ts";
+
+export interface MarkdownOptions {
+  title?: string;
+  /** Hard limit on the length of the result (GitHub's comment limit is 65,536). */
+  maxLength?: number;
+}
+
+export const GITHUB_COMMENT_LIMIT = 65_536;
+const DEFAULT_MAX = 65_000;
+
+/** Text inside inline code: backticks would end it early. */
+function code(s: string): string {
+  return `\`${s.replace(/`/g, "'")}\``;
+}
+
+/** Text in Markdown/HTML context: no tag or entity may come from a room name. */
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+function diffLines(l: ChangeLine, indent = ""): string[] {
+  // `diff` blocks colour lines by their first character: + green, - red; updates use `!`.
+  const mark = l.action === "create" ? "+" : l.action === "delete" ? "-" : "!";
+  const out = [`${mark} ${indent}${l.label}:${l.text === "" ? "" : ` ${l.text}`}`];
+  for (const d of l.details ?? []) out.push(...diffLines(d, `${indent}    `));
+  return out;
+}
+
+function diagnosticLine(d: Diagnostic): string {
+  const icon = d.severity === "error" ? "❌" : "⚠️";
+  const where = d.file ? `${code(`${d.file}${d.line ? `:${d.line}` : ""}`)} ` : "";
+  const path = d.path ? `${code(d.path)}: ` : "";
+  const hint = d.hint ? ` — ${escapeHtml(d.hint)}` : "";
+  return `- ${icon} ${where}${path}${escapeHtml(d.message)} (${code(d.code)})${hint}`;
+}
+
+function entryDetails(g: EntryGroup): string {
+  const markup = { removed: (s: string) => s, added: (s: string) => s };
+  const lines: string[] = [];
+  if (g.created) for (const l of createdFieldLines(g.created)) lines.push(...diffLines(l));
+  for (const c of g.changes) {
+    if (c !== g.created) lines.push(...diffLines(changeLine(c, markup)));
+  }
+  const { action, verb } = entryHeading(g);
+  // A fence longer than any backtick run in the content cannot be closed early by it.
+  const longest = Math.max(2, ...[...lines.join("\n").matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  return [
+    `<details><summary><code>${ACTION_SYMBOL[action]}</code> ${verb} <b>${escapeHtml(entryTitle(g))}</b> (${g.changes.length} change${g.changes.length === 1 ? "" : "s"})</summary>`,
+    "",
+    `${fence}diff`,
+    ...lines,
+    fence,
+    "",
+    "</details>",
+    "",
+  ].join("\n");
+}
+
+export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
+  const max = Math.min(options.maxLength ?? DEFAULT_MAX, GITHUB_COMMENT_LIMIT);
+  const spaces = plan.based_on.map((b) => b.space).join(", ");
+  const head: string[] = [
+    `## ${escapeHtml(options.title ?? `spaceform plan: ${spaces}`)}`,
+    "",
+    `**${summaryLine(plan)}**`,
+    "",
+  ];
+  const refusal = refusalLine(plan);
+  if (refusal !== undefined) head.push("> [!CAUTION]", `> ${refusal}`, "");
+  for (const b of plan.based_on) {
+    head.push(
+      `- ${code(b.space)} from ${code(b.manifest_file)} on ${code(b.server_name)} as ${code(b.user_id)}`,
+    );
+  }
+  head.push("", "");
+
+  // Optional blocks in order of importance; each is kept only if it still fits.
+  const blocks: { text: string; what: string }[] = [];
+  const errors = plan.diagnostics.filter((d) => d.severity === "error");
+  const warnings = plan.diagnostics.filter((d) => d.severity === "warning");
+  if (errors.length > 0) {
+    blocks.push({ text: "### Errors\n\n", what: "errors" });
+    for (const d of errors) blocks.push({ text: `${diagnosticLine(d)}\n`, what: "errors" });
+    blocks.push({ text: "\n", what: "errors" });
+  }
+  if (warnings.length > 0) {
+    blocks.push({ text: "### Warnings\n\n", what: "warnings" });
+    for (const d of warnings) blocks.push({ text: `${diagnosticLine(d)}\n`, what: "warnings" });
+    blocks.push({ text: "\n", what: "warnings" });
+  }
+  plan.spaces.forEach((s, i) => {
+    blocks.push({
+      text: `<details><summary>Space tree of <b>${escapeHtml(s.space)}</b></summary>\n\n\`\`\`mermaid\n${renderMermaid(s.tree, `s${i}n`)}\`\`\`\n\n</details>\n\n`,
+      what: "space tree",
+    });
+    const groups = groupChanges(plan);
+    if (groups.length > 0) {
+      blocks.push({ text: "### Changes\n\n", what: "changes" });
+      for (const g of groups) blocks.push({ text: entryDetails(g), what: "changes" });
+    }
+    const unmanaged = plan.spaces.flatMap((s) => s.unmanaged);
+    if (unmanaged.length > 0) {
+      blocks.push({
+        text: "### Rooms the manifest does not name\n\nThey are never deleted; `--unlink-unmanaged` unlinks them from the space.\n\n",
+        what: "unmanaged rooms",
+      });
+      for (const u of unmanaged) {
+        const name = u.name !== undefined ? ` ${escapeHtml(u.name)}` : "";
+        blocks.push({
+          text: `- ${code(u.room_id)}${name} in ${code(u.parent)}: ${u.unlink ? "**will be unlinked**" : "kept"}\n`,
+          what: "unmanaged rooms",
+        });
+      }
+      blocks.push({ text: "\n", what: "unmanaged rooms" });
+    }
+  });
+
+  let out = head.join("\n");
+  const left = new Map<string, number>();
+  const note = (counts: Map<string, number>): string =>
+    `\n> [!NOTE]\n> Shortened to fit a GitHub comment: left out ${[...counts].map(([what, n]) => `${n} ${what} block${n === 1 ? "" : "s"}`).join(", ")}. Run \`spaceform plan\` or read the JSON plan for everything.\n`;
+  const reserve = 400; // room for the note
+  for (const b of blocks) {
+    if (left.size === 0 && out.length + b.text.length <= max - reserve) out += b.text;
+    else left.set(b.what, (left.get(b.what) ?? 0) + 1);
+  }
+  if (left.size > 0) out += note(left);
+  return out.length <= max ? out : `${out.slice(0, max - 2)}…\n`;
+}
