@@ -79,10 +79,11 @@ export async function main(argv: string[]): Promise<number> {
       .version(VERSION)
       .alias("h", "help")
       .wrap(Math.min(110, process.stdout.columns || 100))
-      .fail((msg, err) => {
+      // yargs passes no error (only a message) for usage mistakes, whatever its types say.
+      .fail((msg: string | undefined, err: Error | undefined) => {
         if (err) throw err;
         throw new UserError(
-          `${msg}\nRun 'spaceform --help', or 'spaceform <command> --help', for usage.`,
+          `${msg ?? "Invalid usage."}\nRun 'spaceform --help', or 'spaceform <command> --help', for usage.`,
         );
       })
       .parseAsync();
