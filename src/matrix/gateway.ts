@@ -29,6 +29,36 @@ export interface GatewayErrorInfo {
   message: string;
 }
 
+/**
+ * What a failed gateway request throws: a clear message (never the access token),
+ * the request kind (`PUT /state`), and the Matrix errcode / HTTP status when the
+ * homeserver answered. `connection` is true when it did not answer at all.
+ */
+export class GatewayError extends Error implements GatewayErrorInfo {
+  readonly kind: string;
+  readonly errcode?: string;
+  readonly httpStatus?: number;
+  readonly connection: boolean;
+  constructor(
+    message: string,
+    info: { kind: string; errcode?: string; httpStatus?: number; connection?: boolean },
+  ) {
+    super(message);
+    this.name = "GatewayError";
+    this.kind = info.kind;
+    if (info.errcode !== undefined) this.errcode = info.errcode;
+    if (info.httpStatus !== undefined) this.httpStatus = info.httpStatus;
+    this.connection = info.connection ?? false;
+  }
+}
+
+/** The rooms part of one `/sync` (no `since`): state events by joined room, stripped state by invite. */
+export interface SyncRooms {
+  /** Joined rooms and the state events the filter let through (state and timeline sections merged). */
+  joined: { room_id: RoomId; state: StateEvent[] }[];
+  invited: { room_id: RoomId; state: StateEvent[] }[];
+}
+
 export interface MatrixGateway {
   /** The managing account and its homeserver name. */
   whoami(): Promise<{ user_id: UserId; server_name: string }>;
@@ -50,6 +80,23 @@ export interface MatrixGateway {
   setDirectoryVisibility(roomId: RoomId, visibility: "public" | "private"): Promise<void>;
   upload(data: Uint8Array, opts: { type: string; name: string }): Promise<string>;
 
-  /** Requests made so far, by kind (e.g. `GET /state`, `PUT /state`), and in all. */
-  requestCount(): { total: number; byKind: Record<string, number> };
+  /**
+   * One `/sync` without `since` and with the given filter (the filter JSON of the
+   * spec), answering at once. Optional so that test doubles need not implement it;
+   * the live-state reader falls back to `joinedRooms` and `roomState` without it.
+   */
+  syncRooms?(filter: object): Promise<SyncRooms>;
+  /** One state event's content (`GET /rooms/{id}/state/{type}/{key}`), null when absent. */
+  stateEvent?(
+    roomId: RoomId,
+    type: string,
+    stateKey: string,
+  ): Promise<Record<string, unknown> | null>;
+
+  /**
+   * Requests made so far, by kind (e.g. `GET /state`, `PUT /state`), and in all.
+   * Retries are requests too: they count in `total` and `byKind`, and `retries`
+   * says how many of them were retries.
+   */
+  requestCount(): { total: number; byKind: Record<string, number>; retries?: number };
 }
