@@ -1,11 +1,11 @@
 /**
- * The plan as Markdown for comments, the job summary and drift issues.
- *
- * Until the shared Markdown renderer (src/render/) lands, a compact fallback
- * lists the changes and diagnostics; the glue only ever calls this one function,
- * so switching is a one-line change here.
+ * The plan as Markdown for comments, the job summary and drift issues: the
+ * shared renderer (summary, diagnostics, Mermaid tree with changed rooms
+ * highlighted, collapsible changes), held under a length the caller chooses so
+ * the markers and footers the glue adds keep the body under GitHub's limit.
  */
-import { ACTION_SYMBOL, type Plan } from "../plan/model.ts";
+import type { Plan } from "../plan/model.ts";
+import { renderMarkdown } from "../render/markdown.ts";
 
 export interface RenderOptions {
   title?: string;
@@ -14,34 +14,6 @@ export interface RenderOptions {
 }
 
 export function renderPlanMarkdown(plan: Plan, options: RenderOptions): string {
-  const lines: string[] = [];
-  if (options.title) lines.push(`### ${options.title}`, "");
-  const s = plan.summary;
-  lines.push(
-    plan.changes.length === 0
-      ? "**No changes.** The live space matches the manifest."
-      : `**Plan:** ${s.create} to create, ${s.update} to update, ${s.delete} to delete.`,
-  );
-  if (plan.refused)
-    lines.push("", "**This plan is refused and will not be applied** (see the errors below).");
-  if (plan.diagnostics.length > 0) {
-    lines.push("");
-    for (const d of plan.diagnostics) {
-      const where = d.file ? `\`${d.file}${d.line ? `:${d.line}` : ""}\` ` : "";
-      lines.push(
-        `- ${d.severity === "error" ? "**error**" : "warning"}: ${where}${d.path ? `\`${d.path}\`: ` : ""}${d.message}`,
-      );
-    }
-  }
-  if (plan.changes.length > 0) {
-    lines.push("", "<details><summary>Changes</summary>", "", "```diff");
-    const body: string[] = [];
-    for (const c of plan.changes) body.push(`${ACTION_SYMBOL[c.action]} ${c.space}: ${c.address}`);
-    lines.push(...body, "```", "", "</details>");
-  }
-  const text = lines.join("\n") + "\n";
-  if (text.length <= options.maxLength) return text;
-  const note =
-    "\n\n_The plan is too long to show here; see the workflow run's log for all of it._\n";
-  return text.slice(0, Math.max(0, options.maxLength - note.length)) + note;
+  const text = renderMarkdown(plan, options);
+  return text.endsWith("\n") ? text : `${text}\n`;
 }
