@@ -1,0 +1,139 @@
+/** `spaceform validate` as users run it: a child process, its stdout and exit code. */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ValidateReport } from "../../src/cli/commands/validate.ts";
+
+const NODE = "./node_modules/.bin/node";
+const FIVE = "test/fixtures/manifest/five-mistakes.yaml";
+const WARN = "test/fixtures/manifest/warning-only.yaml";
+
+function validate(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []) {
+  const clean = { ...process.env };
+  delete clean["GITHUB_ACTIONS"];
+  delete clean["FORCE_COLOR"];
+  const r = spawnSync(NODE, [...nodeArgs, "src/cli/main.ts", "validate", ...args], {
+    encoding: "utf8",
+    env: { ...clean, ...env },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("spaceform validate", () => {
+  it("passes on spaces/ with a one-line verdict per file", () => {
+    const r = validate([]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(r.stdout, "spaces/de-rse.yaml: valid, 5 rooms\n");
+  });
+
+  it("fails on the five-mistakes manifest, listing each mistake at its line", () => {
+    const r = validate([FIVE]);
+    assert.equal(r.code, 1);
+    const located = r.stdout.split("\n").filter((l) => l.startsWith(`${FIVE}:`));
+    assert.deepEqual(
+      located.map((l) => l.split(":").slice(1, 3).join(":")),
+      ["11:5", "13:5", "15:16", "17:5", "19:12"],
+    );
+    assert.match(r.stdout, /hint: Did you mean `topic`\?/);
+    assert.match(r.stdout, /\n5 errors in 1 file\n$/);
+    assert.ok(!r.stdout.includes("\u001b["), "no colour when not a terminal");
+  });
+
+  it("prints a JSON report with --format json", () => {
+    const r = validate(["--format", "json", FIVE, "spaces/"]);
+    assert.equal(r.code, 1);
+    const report = JSON.parse(r.stdout) as ValidateReport;
+    assert.equal(report.valid, false);
+    assert.equal(report.errors, 5);
+    assert.equal(report.warnings, 0);
+    assert.deepEqual(report.files, [
+      { file: FIVE, valid: false },
+      { file: "spaces/de-rse.yaml", name: "de-rse", valid: true, rooms: 5, subspaces: 0 },
+    ]);
+    assert.deepEqual(report.diagnostics[0], {
+      severity: "error",
+      code: "schema.unknown-field",
+      message: "Unknown field `topik` in `rooms.general`.",
+      hint: "Did you mean `topic`?",
+      file: FIVE,
+      line: 11,
+      column: 5,
+      path: "rooms.general.topik",
+    });
+  });
+
+  it("annotates lines under GitHub Actions", () => {
+    const r = validate([FIVE], { GITHUB_ACTIONS: "true" });
+    assert.equal(r.code, 1);
+    const annotations = r.stdout.split("\n").filter((l) => l.startsWith("::"));
+    assert.equal(annotations.length, 5);
+    assert.equal(
+      annotations[0],
+      `::error file=${FIVE},line=11,col=5,title=spaceform schema.unknown-field::rooms.general.topik: Unknown field \`topik\` in \`rooms.general\`. (Did you mean \`topic\`?)`,
+    );
+    assert.ok(annotations.every((a) => /^::error file=[^,]+,line=\d+,col=\d+,title=/.test(a)));
+    assert.equal(
+      validate([FIVE]).stdout.includes("::error"),
+      false,
+      "no annotations outside Actions",
+    );
+  });
+
+  it("prints warnings without failing, unless --strict", () => {
+    const r = validate([WARN]);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /warning: rooms\.general\.allow: /);
+    assert.match(r.stdout, /warning-only\.yaml: valid, 1 room, 1 warning\n1 warning in 1 file\n$/);
+    assert.equal(validate(["--strict", WARN]).code, 1);
+  });
+
+  it("fails cleanly on a path that does not exist", () => {
+    const r = validate(["no/such/dir"]);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /no\/such\/dir does not exist/);
+  });
+
+  it("teaches usage in --help, with an example manifest", () => {
+    const r = validate(["--help"]);
+    assert.equal(r.code, 0);
+    for (const text of [
+      "validate [paths..]",
+      "--format",
+      "--strict",
+      "Examples:",
+      "validate spaces/de-rse.yaml",
+      "version: 1",
+      "unmanaged",
+    ]) {
+      assert.ok(r.stdout.includes(text), `--help mentions ${text}`);
+    }
+  });
+
+  it("never loads matrix-js-sdk", () => {
+    // A resolve hook that reports every module the command resolves.
+    const dir = mkdtempSync(join(tmpdir(), "spaceform-hook-"));
+    const hook = join(dir, "hook.mjs");
+    writeFileSync(
+      hook,
+      `import { registerHooks } from "node:module";
+registerHooks({ resolve(specifier, context, next) {
+  if (specifier.includes("matrix-js-sdk")) process.stderr.write("LOADED " + specifier + "\\n");
+  return next(specifier, context);
+} });
+`,
+    );
+    const r = validate([], {}, ["--import", hook]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /LOADED/);
+    // The hook works: a module that does import the SDK is seen.
+    const probe = spawnSync(
+      NODE,
+      ["--import", hook, "-e", "await import('matrix-js-sdk')", "--input-type=module"],
+      { encoding: "utf8" },
+    );
+    assert.match(probe.stderr, /LOADED matrix-js-sdk/);
+  });
+});
