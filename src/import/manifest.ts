@@ -6,7 +6,7 @@ import type { Diagnostic } from "../diagnostics.ts";
 import type { RoomId } from "../matrix/ids.ts";
 import type { LiveState } from "../state/model.ts";
 import { VERSION } from "../version.ts";
-import { buildImport, type BuildOptions } from "./build.ts";
+import { buildImport, type BuildOptions, type ImportedEntry } from "./build.ts";
 import { renderManifest } from "./render.ts";
 
 /** Where the schema sits relative to a manifest in the conventional `spaces/` folder. */
@@ -26,6 +26,8 @@ export interface ImportResult {
   diagnostics: Diagnostic[];
   /** Rooms and spaces written as entries, root included. */
   entryCount: number;
+  /** The entries written, root first. */
+  root: ImportedEntry;
 }
 
 export function importLiveState(
@@ -41,7 +43,7 @@ export function importLiveState(
     now: options.now,
     version: options.version ?? VERSION,
   });
-  return { yaml, diagnostics: built.diagnostics, entryCount: built.entryCount };
+  return { yaml, diagnostics: built.diagnostics, entryCount: built.entryCount, root: built.root };
 }
 
 /** The manifest text for the space `rootId` (see importLiveState for the warnings). */
