@@ -1,0 +1,235 @@
+/**
+ * Planner behaviours that the golden cases do not show on their own: identity by
+ * marker, step order and placeholders, unknowns that are skipped, determinism and
+ * the state fingerprint. Manifests are built in memory here.
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import type { Entry, Manifest } from "../../src/manifest/model.ts";
+import type { RoomId, UserId } from "../../src/matrix/ids.ts";
+import { fingerprintState } from "../../src/plan/fingerprint.ts";
+import { DEFAULT_PLAN_OPTIONS, planSpace } from "../../src/plan/planner.ts";
+import type { LiveRoom, LiveState, StateEvent } from "../../src/state/model.ts";
+import { simulateApply } from "../fixtures/plan/simulate.ts";
+
+const BOT = "@bot:example.org";
+
+function entry(key: string, over: Partial<Entry> = {}, children: Entry[] = []): Entry {
+  const address = key === "space" ? "space" : `rooms.${key}`;
+  return { key, address, kind: children.length > 0 ? "space" : "room", children, ...over };
+}
+
+function manifest(space: Entry): Manifest {
+  return {
+    file: "spaces/demo.yaml",
+    name: "demo",
+    sha256: "0".repeat(64),
+    version: 1,
+    space,
+    policies: {
+      admins: [],
+      forbid_encryption: false,
+      require_avatar: "off",
+      min_moderators: 0,
+      name_prefixes: [],
+    },
+    positions: { space: { line: 2, column: 1 }, "rooms.general": { line: 5, column: 3 } },
+  };
+}
+
+function ev(type: string, content: Record<string, unknown>, stateKey = ""): StateEvent {
+  return { type, state_key: stateKey, content, sender: BOT };
+}
+
+function room(id: string, state: StateEvent[], over: Partial<LiveRoom> = {}): LiveRoom {
+  return {
+    room_id: id as RoomId,
+    membership: "join",
+    state: [
+      ev("m.room.create", { room_version: "10" }),
+      ev("m.room.power_levels", { users: { [BOT]: 100 } }),
+      ...state,
+    ],
+    ...over,
+  };
+}
+
+function live(rooms: LiveRoom[], aliases: LiveState["aliases"] = {}): LiveState {
+  return { server_name: "example.org", user_id: BOT as UserId, rooms, aliases };
+}
+
+const marker = (key: string) => ev("dev.spaceform.entry", { manifest: "demo", key });
+
+describe("planSpace", () => {
+  it("finds a room spaceform created by its marker when the entry has no id or alias", () => {
+    const desired = manifest(
+      entry("space", { name: "Demo" }, [entry("general", { name: "General" })]),
+    );
+    const actual = live([
+      room("!s:example.org", [
+        marker("space"),
+        ev("m.room.name", { name: "Demo" }),
+        ev("m.space.child", { via: ["example.org"] }, "!g:example.org"),
+      ]),
+      room("!g:example.org", [
+        marker("general"),
+        ev("m.room.name", { name: "Old" }),
+        ev("m.space.parent", { via: ["example.org"], canonical: true }, "!s:example.org"),
+      ]),
+    ]);
+    const plan = planSpace(desired, actual, DEFAULT_PLAN_OPTIONS);
+    assert.deepEqual(
+      plan.changes.map((c) => [c.address, c.before, c.after]),
+      [["rooms.general.name", "Old", "General"]],
+    );
+    assert.equal(plan.tree.children[0]?.room_id, "!g:example.org");
+  });
+
+  it("orders creation before settings before links, with placeholders for rooms not created yet", () => {
+    const desired = manifest(
+      entry("space", { name: "Demo" }, [
+        entry("general", { name: "General", join_rule: "restricted", alt_aliases: ["#lobby"] }),
+      ]),
+    );
+    const plan = planSpace(desired, live([]), DEFAULT_PLAN_OPTIONS);
+    assert.deepEqual(
+      plan.steps.map((s) => s.op),
+      ["create_room", "create_room", "create_alias", "send_state", "send_state"],
+    );
+    const child = plan.steps[1];
+    assert.ok(child?.op === "create_room");
+    const initial = child.request["initial_state"] as {
+      type: string;
+      state_key: string;
+      content: unknown;
+    }[];
+    assert.deepEqual(initial.find((e) => e.type === "m.room.join_rules")?.content, {
+      join_rule: "restricted",
+      allow: [{ type: "m.room_membership", room_id: { $room: "space" } }],
+    });
+    assert.equal(initial.find((e) => e.type === "m.space.parent")?.state_key, "$room:space");
+    const link = plan.steps[4];
+    assert.ok(link?.op === "send_state");
+    assert.deepEqual(
+      [link.type, link.state_key, link.room],
+      ["m.space.child", "$room:rooms.general", { created: "space" }],
+    );
+  });
+
+  it("skips publish when the directory listing could not be read, and plans it when it could", () => {
+    const desired = manifest(entry("space", { publish: true }));
+    const unknown = planSpace(
+      desired,
+      live([room("!s:example.org", [marker("space")])]),
+      DEFAULT_PLAN_OPTIONS,
+    );
+    assert.deepEqual(unknown.changes, []);
+    const known = planSpace(
+      desired,
+      live([room("!s:example.org", [marker("space")], { directory_visibility: "private" })]),
+      DEFAULT_PLAN_OPTIONS,
+    );
+    assert.deepEqual(
+      known.steps.map((s) => s.op),
+      ["set_visibility"],
+    );
+  });
+
+  it("reports a room it cannot read, with the reason and the entry's line", () => {
+    const desired = manifest(
+      entry("space", {}, [entry("general", { id: "!g:example.org" as RoomId })]),
+    );
+    const actual = live([
+      room("!s:example.org", [marker("space")]),
+      {
+        room_id: "!g:example.org" as RoomId,
+        membership: "leave",
+        state: [],
+        unreadable: "not a member and not invited",
+      },
+    ]);
+    const plan = planSpace(desired, actual, DEFAULT_PLAN_OPTIONS);
+    const d = plan.diagnostics.find((x) => x.code === "room.unreadable");
+    assert.ok(d);
+    assert.match(d.message, /not a member and not invited/);
+    assert.deepEqual([d.file, d.line, d.path], ["spaces/demo.yaml", 5, "rooms.general"]);
+    assert.ok(
+      !plan.steps.some((s) => s.op === "create_room"),
+      "an unreadable room is never replaced by a new one",
+    );
+  });
+
+  it("removes a managed room's old link when it moved to another subspace", () => {
+    const desired = manifest(
+      entry("space", {}, [
+        { ...entry("sub", {}, [entry("general", { address: "rooms.sub.rooms.general" })]) },
+      ]),
+    );
+    desired.space.children[0]!.children[0]!.address = "rooms.sub.rooms.general";
+    const actual = live([
+      room("!s:example.org", [
+        marker("space"),
+        ev("m.space.child", { via: ["example.org"] }, "!sub:example.org"),
+        ev("m.space.child", { via: ["example.org"] }, "!g:example.org"),
+      ]),
+      room("!sub:example.org", [
+        marker("sub"),
+        ev("m.room.create", { room_version: "10", type: "m.space" }),
+        ev("m.space.parent", { via: ["example.org"], canonical: true }, "!s:example.org"),
+      ]),
+      room("!g:example.org", [
+        marker("general"),
+        ev("m.space.parent", { via: ["example.org"], canonical: true }, "!s:example.org"),
+      ]),
+    ]);
+    const plan = planSpace(desired, actual, DEFAULT_PLAN_OPTIONS);
+    assert.deepEqual(
+      plan.changes.map((c) => [c.address, c.action]),
+      [
+        ["rooms.sub.children.general", "create"],
+        ["rooms.sub.rooms.general.parent", "create"],
+        ["space.children.general", "delete"],
+      ],
+    );
+    assert.deepEqual(plan.unmanaged, []);
+    const after = simulateApply(actual, plan.steps);
+    assert.deepEqual(planSpace(desired, after, DEFAULT_PLAN_OPTIONS).changes, []);
+  });
+
+  it("is deterministic: the same inputs give the same plan", () => {
+    const desired = manifest(
+      entry("space", { name: "Demo", topic: "T" }, [entry("general", { name: "G" })]),
+    );
+    const a = planSpace(desired, live([]), DEFAULT_PLAN_OPTIONS);
+    const b = planSpace(structuredClone(desired), live([]), DEFAULT_PLAN_OPTIONS);
+    assert.deepEqual(a, b);
+  });
+});
+
+describe("fingerprintState", () => {
+  const a = live([
+    room("!a:example.org", [ev("m.room.name", { name: "A" }), ev("m.room.topic", { topic: "x" })]),
+    room("!b:example.org", []),
+  ]);
+
+  it("does not depend on the order rooms, events or keys were read in", () => {
+    const b = structuredClone(a);
+    b.rooms.reverse();
+    b.rooms[1]!.state.reverse();
+    b.rooms[1]!.state[0]!.content = { topic: "x" };
+    const reordered = {
+      aliases: b.aliases,
+      rooms: b.rooms,
+      user_id: b.user_id,
+      server_name: b.server_name,
+    };
+    assert.equal(fingerprintState(reordered), fingerprintState(a));
+    assert.match(fingerprintState(a), /^[0-9a-f]{64}$/);
+  });
+
+  it("changes when any state content changes", () => {
+    const b = structuredClone(a);
+    b.rooms[0]!.state[2]!.content = { name: "A2" };
+    assert.notEqual(fingerprintState(b), fingerprintState(a));
+  });
+});
