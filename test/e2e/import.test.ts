@@ -341,6 +341,56 @@ describe("spaceform import against Synapse", () => {
     assert.equal(readFileSync(file, "utf8"), before);
   });
 
+  it("reports the house rules the live space already breaks", () => {
+    writeFileSync(
+      join(dir, "rules.yaml"),
+      [
+        "version: 1",
+        "space: {}",
+        "policies:",
+        `  admins: ["${world.moderators[0].userId}"]`,
+        "  require_avatar: error",
+        "",
+      ].join("\n"),
+    );
+    const out = cli(world, ["import", built.space, "--check-policies", "rules.yaml"], dir);
+    assert.equal(out.code, 0, out.stderr);
+    // mod1 is at 50 in the space and absent elsewhere; only the space and general have avatars.
+    const admins = out.stderr.split("\n").filter((l) => l.includes("[policy.admins]"));
+    assert.equal(admins.length, 5, out.stderr);
+    const avatars = out.stderr.split("\n").filter((l) => l.includes("[policy.require-avatar]"));
+    assert.deepEqual(avatars.map((l) => /error: (\S+):/.exec(l)?.[1]).sort(), [
+      "rooms.chapters.avatar",
+      "rooms.chapters.rooms.derse-chapter-berlin.avatar",
+      "rooms.derse-jobs.avatar",
+    ]);
+  });
+
+  it("announces the parent link the first plan adds to a room linked without one", async () => {
+    const lonely = await createRoom(world, { preset: "private_chat", name: "deRSE-offtopic" });
+    await setState(world, world.bot, built.space, "m.space.child", lonely, {
+      via: [world.hs.serverName],
+      order: "d",
+    });
+    const out = cli(world, ["import", built.space, "--out", "spaces/again.yaml"], dir);
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(
+      out.stderr,
+      /1 room has no canonical m\.space\.parent .*\(rooms\.derse-offtopic\)/,
+    );
+    const plan = cli(
+      world,
+      ["plan", "spaces/again.yaml", "--format", "json", "--detailed-exitcode"],
+      dir,
+    );
+    assert.equal(plan.code, 2, plan.stdout + plan.stderr);
+    const json = JSON.parse(plan.stdout) as { changes: Obj[] };
+    assert.deepEqual(
+      json.changes.map((c) => [c["address"], c["action"]]),
+      [["rooms.derse-offtopic.parent", "create"]],
+    );
+  });
+
   it("writes to stdout without --out, and says why for a missing alias", () => {
     const out = cli(world, ["import", built.space], dir);
     assert.equal(out.code, 0, out.stderr);
