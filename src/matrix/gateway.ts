@@ -79,6 +79,12 @@ export interface MatrixGateway {
   deleteAlias(alias: string): Promise<void>;
   setDirectoryVisibility(roomId: RoomId, visibility: "public" | "private"): Promise<void>;
   upload(data: Uint8Array, opts: { type: string; name: string }): Promise<string>;
+  /**
+   * A media file's bytes (`GET /_matrix/client/v1/media/download/{server}/{id}`,
+   * authenticated), for `import --download-avatars`. Optional so that test doubles
+   * need not implement it.
+   */
+  download?(mxc: string): Promise<{ data: Uint8Array; contentType?: string }>;
 
   /**
    * One `/sync` without `since` and with the given filter (the filter JSON of the

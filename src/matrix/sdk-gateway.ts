@@ -85,6 +85,8 @@ interface RequestSpec {
   headers?: Record<string, string>;
   /** Sent again after a lost connection (GETs only). */
   idempotent: boolean;
+  /** The body as bytes (a Blob), not JSON: media downloads. */
+  raw?: boolean;
 }
 
 const CLIENT_V1 = "/_matrix/client/v1";
@@ -206,6 +208,7 @@ export class SdkGateway implements MatrixGateway {
             {
               ...(spec.prefix !== undefined ? { prefix: spec.prefix } : {}),
               ...(spec.headers !== undefined ? { headers: spec.headers } : {}),
+              ...(spec.raw === true ? { rawResponseBody: true } : {}),
             } as Parameters<MatrixClient["http"]["authedRequest"]>[4],
           ),
       );
@@ -464,6 +467,26 @@ export class SdkGateway implements MatrixGateway {
       body: { visibility },
       idempotent: false,
     });
+  }
+
+  async download(mxc: string): Promise<{ data: Uint8Array; contentType?: string }> {
+    const m = /^mxc:\/\/([^/]+)\/([^/?#]+)$/.exec(mxc);
+    if (m === null) {
+      throw new GatewayError(`not an mxc:// URL: ${mxc}`, { kind: "GET /media/download" });
+    }
+    // Authenticated media (spec v1.11): the unauthenticated /_matrix/media/v3 download is frozen.
+    const blob = await this.request<Blob>({
+      kind: "GET /media/download",
+      method: Method.Get,
+      path: `/media/download/${enc(m[1] ?? "")}/${enc(m[2] ?? "")}`,
+      prefix: CLIENT_V1,
+      idempotent: true,
+      raw: true,
+    });
+    return {
+      data: new Uint8Array(await blob.arrayBuffer()),
+      ...(blob.type === "" ? {} : { contentType: blob.type }),
+    };
   }
 
   async upload(data: Uint8Array, opts: { type: string; name: string }): Promise<string> {
