@@ -51,7 +51,7 @@ export function applyReportBody(
   parts.push(`Commit ${input.sha.slice(0, 12)}${run}.`, "");
   if (input.outcome === "failed")
     parts.push(
-      "The apply stopped at the step named below; the steps before it were done. Re-running the workflow plans again and converges.",
+      "The output below says what failed. If apply had started, the steps before the failure are done and stay done; re-running the workflow plans again and converges.",
       "",
     );
   if (input.log && input.log.trim() !== "") {

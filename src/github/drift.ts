@@ -41,8 +41,8 @@ function driftBody(plan: Plan, ctx: Pick<GitHubContext, "runUrl">, now: Date): s
     // The sha is meaningless for drift; the kind tells whether the drift changed since the last run.
     kindMarker({ ...planKind(plan.changes), head_sha: "", refused: plan.refused }),
     `The scheduled check on ${now.toISOString()}${run} found that the live space no longer matches the manifests on the default branch. ` +
-      "Either apply the manifests again (re-run the Apply workflow, or `spaceform apply` by hand) to undo the changes made out of band, " +
-      "or change the manifests in a pull request to keep them. This issue is updated by each check and closed when the drift is gone.",
+      "To keep the changes made out of band, write them into the manifests in a pull request. To undo them, open a pull request that touches the manifests " +
+      "(a comment line is enough): its plan shows what apply will put back, and merging applies it. This issue is updated by each check and closed when the drift is gone.",
     "",
     renderPlanMarkdown(plan, {
       title: "Drift",
