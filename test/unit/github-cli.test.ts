@@ -191,6 +191,12 @@ describe("spaceform github (CLI)", () => {
     assert.match(noPlan.stderr, /needs the plan: pass --plan/);
   });
 
+  it("names the subcommands when none is given", async () => {
+    const r = await spaceform(["github"]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /plan-comment, check-plan-kind, apply-report or drift/);
+  });
+
   it("rejects a token the server does not accept, without printing it", async () => {
     const r = await spaceform(["github", "drift", "--exit-code", "0"], {
       GITHUB_TOKEN: "bad-token-456",

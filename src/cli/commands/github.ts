@@ -63,7 +63,7 @@ const authorOption = {
 
 export function githubCommand(setExit: (code: number) => void): CommandModule {
   return {
-    command: "github <command>",
+    command: "github",
     describe: "GitHub Actions glue: plan comments, the apply check and report, drift issues",
     builder: (y: Argv) =>
       y
