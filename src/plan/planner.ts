@@ -310,6 +310,7 @@ export function planSpace(
     const request: Record<string, Json> = { preset: "private_chat", room_version: version };
     if (e.kind === "space") request["creation_content"] = { type: "m.space" };
     if (e.name !== undefined) request["name"] = e.name;
+    // Synapse ≥ 1.126 may silently not publish from createRoom; the applier checks afterwards.
     request["visibility"] = e.publish === true ? "public" : "private";
 
     const initialState: Json[] = [];
@@ -403,10 +404,6 @@ export function planSpace(
       `create ${e.kind === "space" ? "space" : "room"} ${label(e)}`,
     );
     for (const f of postCreate) f();
-    if (e.publish === true) {
-      // Synapse ≥ 1.126 may silently not publish from createRoom; the applier checks.
-    }
-
     addChange(e, e.address, "create", null, declaredFields(e, version, serverName));
     projections.set(e.address, {
       ...(e.name !== undefined ? { name: e.name } : { name: "" }),

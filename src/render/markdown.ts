@@ -62,11 +62,15 @@ function entryDetails(g: EntryGroup): string {
     if (c !== g.created) lines.push(...diffLines(changeLine(c, markup)));
   }
   const { action, verb } = entryHeading(g);
+  const others = g.changes.length - (g.created ? 1 : 0);
+  const count = g.created
+    ? `new${others > 0 ? `, ${others} more change${others === 1 ? "" : "s"}` : ""}`
+    : `${others} change${others === 1 ? "" : "s"}`;
   // A fence longer than any backtick run in the content cannot be closed early by it.
   const longest = Math.max(2, ...[...lines.join("\n").matchAll(/`+/g)].map((m) => m[0].length));
   const fence = "`".repeat(longest + 1);
   return [
-    `<details><summary><code>${ACTION_SYMBOL[action]}</code> ${verb} <b>${escapeHtml(entryTitle(g))}</b> (${g.changes.length} change${g.changes.length === 1 ? "" : "s"})</summary>`,
+    `<details><summary><code>${ACTION_SYMBOL[action]}</code> ${verb} <b>${escapeHtml(entryTitle(g))}</b> (${count})</summary>`,
     "",
     `${fence}diff`,
     ...lines,
