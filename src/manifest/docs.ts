@@ -1,11 +1,11 @@
 /**
  * The field reference in docs/manifest.md, generated from the JSON Schema so the
- * two cannot drift apart: `npm run docs` rewrites the part between the markers,
+ * two cannot drift apart: `npm run schema:generate` rewrites the part between the markers,
  * and a unit test fails when it is out of date.
  */
 import type { SchemaObject } from "ajv/dist/2020.js";
 
-export const REFERENCE_BEGIN = "<!-- BEGIN GENERATED REFERENCE (npm run docs) -->";
+export const REFERENCE_BEGIN = "<!-- BEGIN GENERATED REFERENCE (npm run schema:generate) -->";
 export const REFERENCE_END = "<!-- END GENERATED REFERENCE -->";
 
 interface Section {

@@ -6,9 +6,15 @@
  * Matrix identifiers are schema `format`s backed by src/matrix/ids.ts, so there is
  * one definition of a valid user id, alias or order string; editors that do not
  * know these formats simply skip them, and `spaceform validate` checks them.
+ *
+ * The validator is ajv's code for the schema, compiled ahead of time into
+ * schemas/space.validator.js (`npm run schema:generate`; a unit test keeps it in
+ * sync): compiling at run time would cost `spaceform validate` about 0.1 s of its
+ * start-up for every run.
  */
 import { readFileSync } from "node:fs";
-import { Ajv2020 } from "ajv/dist/2020.js";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import type { ErrorObject, SchemaObject, ValidateFunction } from "ajv/dist/2020.js";
 import type { Diagnostic } from "../diagnostics.ts";
 import {
@@ -25,6 +31,7 @@ import type { ParsedSource } from "./source.ts";
 import { closest } from "./suggest.ts";
 
 export const SCHEMA_FILE = new URL("../../schemas/space.schema.json", import.meta.url);
+export const VALIDATOR_FILE = new URL("../../schemas/space.validator.js", import.meta.url);
 
 let schema: SchemaObject | undefined;
 export function manifestSchema(): SchemaObject {
@@ -32,26 +39,27 @@ export function manifestSchema(): SchemaObject {
   return schema;
 }
 
-const FORMATS: Record<string, (s: string) => boolean> = {
-  "matrix-room-id": (s) => isRoomId(s),
-  "matrix-user-id": (s) => isUserId(s),
-  "matrix-alias": (s) => isRoomAlias(s) || isLocalAliasShorthand(s),
-  "matrix-room-ref": (s) => isRoomId(s) || isRoomAlias(s) || isLocalAliasShorthand(s),
-  avatar: (s) => (/^mxc:/i.test(s) ? isMxcUrl(s) : s.trim() !== ""),
-  "space-child-order": (s) => isValidOrder(s),
+/** The schema's custom formats, as ajv format definitions. */
+export const FORMATS: Record<string, { validate: (s: string) => boolean }> = {
+  "matrix-room-id": { validate: (s) => isRoomId(s) },
+  "matrix-user-id": { validate: (s) => isUserId(s) },
+  "matrix-alias": { validate: (s) => isRoomAlias(s) || isLocalAliasShorthand(s) },
+  "matrix-room-ref": {
+    validate: (s) => isRoomId(s) || isRoomAlias(s) || isLocalAliasShorthand(s),
+  },
+  avatar: { validate: (s) => (/^mxc:/i.test(s) ? isMxcUrl(s) : s.trim() !== "") },
+  "space-child-order": { validate: (s) => isValidOrder(s) },
 };
 
 let validator: ValidateFunction | undefined;
 function getValidator(): ValidateFunction {
   if (!validator) {
-    const ajv = new Ajv2020({
-      allErrors: true,
-      verbose: true,
-      strict: true,
-      allowUnionTypes: true,
-    });
-    for (const [name, validate] of Object.entries(FORMATS)) ajv.addFormat(name, { validate });
-    validator = ajv.compile(manifestSchema());
+    const require = createRequire(import.meta.url);
+    // A synchronous require of an ES module: the loader's API stays synchronous where it needs to.
+    const mod = require(fileURLToPath(VALIDATOR_FILE)) as {
+      default: (formats: typeof FORMATS) => ValidateFunction;
+    };
+    validator = mod.default(FORMATS);
   }
   return validator;
 }

@@ -4,7 +4,12 @@ import { readFileSync, readdirSync } from "node:fs";
 import type { SchemaObject } from "ajv/dist/2020.js";
 import { manifestSchema } from "../../src/manifest/schema.ts";
 import { REFERENCE_BEGIN, REFERENCE_END, renderReference } from "../../src/manifest/docs.ts";
-import { generateManifestDocs, MANIFEST_DOCS } from "../../scripts/gen-manifest-docs.ts";
+import {
+  generateManifestDocs,
+  generateValidator,
+  MANIFEST_DOCS,
+  VALIDATOR_FILE,
+} from "../../scripts/gen-schema.ts";
 
 describe("schemas/space.schema.json", () => {
   const schema = manifestSchema();
@@ -38,8 +43,14 @@ describe("schemas/space.schema.json", () => {
   });
 });
 
+describe("schemas/space.validator.js", () => {
+  it("is the schema's current compiled validator (run `npm run schema:generate`)", async () => {
+    assert.equal(readFileSync(VALIDATOR_FILE, "utf8"), await generateValidator());
+  });
+});
+
 describe("docs/manifest.md", () => {
-  it("has the generated field reference up to date (run `npm run docs`)", async () => {
+  it("has the generated field reference up to date (run `npm run schema:generate`)", async () => {
     const current = readFileSync(MANIFEST_DOCS, "utf8");
     assert.equal(await generateManifestDocs(current), current);
   });
