@@ -57,6 +57,8 @@ export interface BuildOptions {
 
 export interface BuiltImport {
   root: ImportedEntry;
+  /** Settings every room and subspace declares, most with the same value: written once as `defaults:`. */
+  defaults: [string, FieldValue][];
   diagnostics: Diagnostic[];
   /** Rooms written as entries, root included. */
   entryCount: number;
@@ -589,6 +591,86 @@ function addChildren(ctx: Context, space: LiveRoom, entry: ImportedEntry): void 
   }
 }
 
+/** Fields that may move into `defaults:` (names and aliases are per room; links are per parent). */
+const DEFAULTABLE = [
+  "join_rule",
+  "history_visibility",
+  "guest_access",
+  "encrypted",
+  "publish",
+  "room_version",
+];
+
+function descendants(root: ImportedEntry): ImportedEntry[] {
+  const out: ImportedEntry[] = [];
+  const walk = (e: ImportedEntry): void => {
+    for (const c of e.children) {
+      out.push(c);
+      walk(c);
+    }
+  };
+  walk(root);
+  return out;
+}
+
+/** The value most entries share (the first seen on a tie), when at least two share it. */
+function commonValue(values: readonly FieldValue[]): FieldValue | undefined {
+  const counts = new Map<string, { value: FieldValue; n: number }>();
+  for (const v of values) {
+    const k = JSON.stringify(v);
+    const c = counts.get(k);
+    if (c === undefined) counts.set(k, { value: v, n: 1 });
+    else c.n += 1;
+  }
+  let best: { value: FieldValue; n: number } | undefined;
+  for (const c of counts.values()) if (best === undefined || c.n > best.n) best = c;
+  return best !== undefined && best.n >= 2 ? best.value : undefined;
+}
+
+/**
+ * Moves what the rooms share into `defaults:`, so that each room shows what sets
+ * it apart (Synapse gives every room the same eight-line `events` map). Only a
+ * field that EVERY room and subspace declares moves: a default reaches every room,
+ * and one that lacked the field would otherwise become managed. Rooms keep their
+ * own value where it differs; the loader merges power levels field by field.
+ */
+function factorDefaults(root: ImportedEntry): [string, FieldValue][] {
+  const rooms = descendants(root);
+  if (rooms.length < 2) return [];
+  const get = (e: ImportedEntry, f: string): FieldValue | undefined =>
+    e.fields.find(([name]) => name === f)?.[1];
+  const defaults: [string, FieldValue][] = [];
+  for (const field of DEFAULTABLE) {
+    const values = rooms.map((e) => get(e, field));
+    if (values.some((v) => v === undefined)) continue;
+    const common = commonValue(values as FieldValue[]);
+    if (common === undefined) continue;
+    // A restricted rule without `allow` means "the parent space" in every room alike.
+    defaults.push([field, common]);
+    const key = JSON.stringify(common);
+    for (const e of rooms)
+      e.fields = e.fields.filter(([f, v]) => f !== field || JSON.stringify(v) !== key);
+  }
+  const events = rooms.map((e) => {
+    const pl = get(e, "power_levels");
+    return pl !== undefined && typeof pl === "object" && !Array.isArray(pl)
+      ? (pl["events"] as FieldValue | undefined)
+      : undefined;
+  });
+  if (events.every((v) => v !== undefined)) {
+    const common = commonValue(events);
+    if (common !== undefined) {
+      defaults.push(["power_levels", { events: common }]);
+      const key = JSON.stringify(common);
+      for (const e of rooms) {
+        const pl = get(e, "power_levels") as Record<string, unknown>;
+        if (JSON.stringify(pl["events"]) === key) delete pl["events"];
+      }
+    }
+  }
+  return defaults;
+}
+
 /**
  * The entries for the space `rootId` and everything reachable from it through
  * `m.space.child` links. Throws a UserError when the root itself cannot be used.
@@ -639,5 +721,6 @@ export function buildImport(
       `${n} room${n === 1 ? " has" : "s have"} no canonical m.space.parent pointing at ${n === 1 ? "its" : "their"} space (${ctx.withoutParentLink.join(", ")}); spaceform keeps one in every child, so the first plan adds ${n === 1 ? "it" : "them"}`,
     );
   }
-  return { root: entry, diagnostics: ctx.diagnostics, entryCount: ctx.entryCount };
+  const defaults = factorDefaults(entry);
+  return { root: entry, defaults, diagnostics: ctx.diagnostics, entryCount: ctx.entryCount };
 }

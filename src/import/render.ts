@@ -88,6 +88,18 @@ export function renderManifest(built: BuiltImport, header: Header): string {
   const spaceKey = scalar(doc, "space");
   if (built.root.notes.length > 0) spaceKey.commentBefore = commentLines(built.root.notes);
   top.items.push(new Pair(spaceKey, space));
+  if (built.defaults.length > 0) {
+    const defaults = new YAMLMap();
+    for (const [field, value] of built.defaults) {
+      defaults.items.push(new Pair(scalar(doc, field), doc.createNode(value)));
+    }
+    const key = scalar(doc, "defaults");
+    key.commentBefore = commentLines([
+      "Settings most rooms and subspaces share (not the space itself). A room's own value",
+      "replaces the default; power_levels merge field by field.",
+    ]);
+    top.items.push(new Pair(key, defaults));
+  }
   const rooms = roomsMap(doc, built.root);
   if (rooms.items.length > 0 || built.root.omitted.length > 0) {
     top.items.push(new Pair(scalar(doc, "rooms"), rooms));

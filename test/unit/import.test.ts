@@ -35,10 +35,21 @@ function entries(doc: Obj): [string, Obj][] {
   return out;
 }
 
+/** An entry as the loader sees it: `defaults:` merged into rooms (power levels field by field). */
 function room(doc: Obj, id: string): Obj {
   const found = entries(doc).find(([, e]) => e["id"] === id);
   assert.ok(found, `no entry with id ${id}`);
-  return found[1];
+  const [key, own] = found;
+  if (key === "space") return own;
+  const defaults = (doc["defaults"] ?? {}) as Obj;
+  const merged: Obj = { ...defaults, ...own };
+  if (defaults["power_levels"] !== undefined || own["power_levels"] !== undefined) {
+    merged["power_levels"] = {
+      ...(defaults["power_levels"] as Obj | undefined),
+      ...(own["power_levels"] as Obj | undefined),
+    };
+  }
+  return merged;
 }
 
 describe("liveToManifest", () => {
@@ -209,6 +220,76 @@ describe("liveToManifest", () => {
     assert.equal(w.length, 1);
     assert.match(w[0]!.message, /^2 rooms .*\(rooms\.room, rooms\.chapters\.rooms\.general-2\)/);
     assert.match(result.yaml, /# no canonical m\.space\.parent pointing at its space/);
+  });
+
+  it("writes what most rooms share once, as defaults, and only the differences in the rooms", () => {
+    assert.deepEqual(doc["defaults"], { encrypted: false, room_version: "11" });
+    const rooms = entries(doc)
+      .slice(1)
+      .map(([, e]) => e);
+    assert.equal(
+      rooms.filter((e) => "encrypted" in e).length,
+      1,
+      "only the encrypted room says so",
+    );
+    assert.deepEqual(
+      rooms.filter((e) => "room_version" in e).map((e) => [e["id"], e["room_version"]]),
+      [
+        ["!general:example.org", "10"],
+        ["!oddorder:example.org", "1"],
+        ["!berlin:example.org", "10"],
+      ],
+    );
+    // publish is known for two rooms only: a default would start managing it in the others.
+    assert.ok(!("publish" in (doc["defaults"] as Obj)));
+  });
+
+  it("moves a shared power-level events map into defaults, keeping a different one in its room", () => {
+    const events = { "m.room.name": 50, "m.room.power_levels": 100 };
+    const withEvents: LiveState = {
+      ...live,
+      rooms: live.rooms.map((r) => ({
+        ...r,
+        state: r.state.map((e) =>
+          e.type !== "m.room.power_levels" || r.room_id === "!root:example.org"
+            ? e
+            : {
+                ...e,
+                content: {
+                  ...e.content,
+                  events: r.room_id === "!berlin:example.org" ? { "m.room.name": 0 } : events,
+                },
+              },
+        ),
+      })),
+    };
+    const out = parse(liveToManifest(withEvents, ROOT, OPTIONS)) as Obj;
+    // The room without power levels keeps them unmanaged, so events cannot be a default.
+    assert.equal((out["defaults"] as Obj)["power_levels"], undefined);
+    const managed: LiveState = {
+      ...withEvents,
+      rooms: withEvents.rooms.filter((r) => r.room_id !== "!oddorder:example.org"),
+    };
+    const out2 = parse(
+      liveToManifest(
+        {
+          ...managed,
+          rooms: managed.rooms.map((r) =>
+            r.room_id === "!root:example.org"
+              ? { ...r, state: r.state.filter((e) => e.state_key !== "!oddorder:example.org") }
+              : r,
+          ),
+        },
+        ROOT,
+        OPTIONS,
+      ),
+    ) as Obj;
+    assert.deepEqual((out2["defaults"] as Obj)["power_levels"], { events });
+    assert.deepEqual((room(out2, "!general:example.org")["power_levels"] as Obj)["events"], events);
+    const berlinOwn = entries(out2).find(([, e]) => e["id"] === "!berlin:example.org")![1];
+    assert.deepEqual((berlinOwn["power_levels"] as Obj)["events"], { "m.room.name": 0 });
+    const generalOwn = entries(out2).find(([, e]) => e["id"] === "!general:example.org")![1];
+    assert.ok(!("events" in (generalOwn["power_levels"] as Obj)));
   });
 
   it("leaves policies to people: only a commented example", () => {
