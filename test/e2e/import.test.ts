@@ -391,6 +391,17 @@ describe("spaceform import against Synapse", () => {
     );
   });
 
+  it("creates the folder of --out when it does not exist", () => {
+    const out = cli(world, ["import", built.space, "--out", "new/folder/space.yaml"], dir);
+    assert.equal(out.code, 0, out.stderr);
+    assert.equal(
+      (parse(readFileSync(join(dir, "new/folder/space.yaml"), "utf8")) as { space: Obj }).space[
+        "id"
+      ],
+      built.space,
+    );
+  });
+
   it("writes to stdout without --out, and says why for a missing alias", () => {
     const out = cli(world, ["import", built.space], dir);
     assert.equal(out.code, 0, out.stderr);

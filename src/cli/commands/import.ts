@@ -65,7 +65,8 @@ export function importCommand(setExit: (code: number) => void): CommandModule<ob
           ].join("\n"),
         ) as unknown as Argv<ImportArgs>,
     handler: async (args) => {
-      const { access, writeFile } = await import("node:fs/promises");
+      const { access, mkdir, writeFile } = await import("node:fs/promises");
+      const path = await import("node:path");
       const err = palette(colorEnabled(process.stderr));
       const log = (line: string): void => {
         process.stderr.write(`${err.dim(line)}\n`);
@@ -110,6 +111,7 @@ export function importCommand(setExit: (code: number) => void): CommandModule<ob
       if (args.out === undefined) {
         process.stdout.write(outcome.yaml);
       } else {
+        await mkdir(path.dirname(args.out), { recursive: true });
         await writeFile(args.out, outcome.yaml);
       }
       for (const file of outcome.savedAvatars) log(`Saved ${file}`);
