@@ -3,7 +3,7 @@
  * (schema, identifiers, policies, even the planner) can point at a line.
  */
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
-import type { Document, Node as YamlNode } from "yaml";
+import type { Node as YamlNode } from "yaml";
 import type { Diagnostic } from "../diagnostics.ts";
 import type { SourcePosition } from "./model.ts";
 import { formatFieldPath, parseFieldPath } from "./fieldpath.ts";
@@ -42,7 +42,7 @@ export function parseSource(text: string, file: string): ParsedSource {
 
   const nodes = new Map<string, NodePositions>();
   const keyAtOffset = new Map<number, { path: string; key: string }>();
-  walk(doc, doc.contents, [], (segments, keyOffset, valueOffset, key) => {
+  walk(doc.contents, [], (segments, keyOffset, valueOffset, key) => {
     const path = formatFieldPath(segments);
     if (!nodes.has(path)) nodes.set(path, { key: pos(keyOffset), value: pos(valueOffset) });
     if (key !== undefined) keyAtOffset.set(keyOffset, { path, key });
@@ -112,8 +112,26 @@ export function parseSource(text: string, file: string): ParsedSource {
     return START;
   };
 
+  let data: unknown;
+  if (!syntaxBroken) {
+    try {
+      data = doc.toJS({ maxAliasCount: 1000 });
+    } catch (err) {
+      // yaml refuses documents whose aliases expand too much (a resource exhaustion guard).
+      diagnostics.push({
+        severity: "error",
+        code: "yaml.syntax",
+        message: `The YAML cannot be read: ${err instanceof Error ? err.message : String(err)}`,
+        hint: "Write the values out instead of nesting many aliases (*name).",
+        file,
+        line: 1,
+        column: 1,
+      });
+    }
+  }
+
   return {
-    data: syntaxBroken ? undefined : doc.toJS({ maxAliasCount: 1000 }),
+    data,
     diagnostics,
     positions,
     locate,
@@ -127,19 +145,10 @@ type Visit = (
   key: string | undefined,
 ) => void;
 
-function walk(
-  doc: Document,
-  node: unknown,
-  segments: PathSegment[],
-  visit: Visit,
-  depth = 0,
-): void {
-  // Aliases (`*anchor`) are followed for positions of what they expand to, within reason.
-  if (isAlias(node)) {
-    if (depth > 50) return;
-    walk(doc, node.resolve(doc), segments, visit, depth + 1);
-    return;
-  }
+function walk(node: unknown, segments: PathSegment[], visit: Visit): void {
+  // An alias (`*anchor`) is not followed: fields inside it are located at the alias
+  // itself, and a document of nested aliases cannot make this walk explode.
+  if (isAlias(node)) return;
   if (segments.length === 0 && node && typeof node === "object" && "range" in node) {
     const start = (node as YamlNode).range?.[0] ?? 0;
     visit([], start, start, undefined);
@@ -153,14 +162,14 @@ function walk(
       const valueOffset = value?.range?.[0] ?? keyOffset;
       const here = [...segments, key];
       visit(here, keyOffset, valueOffset, key);
-      walk(doc, value, here, visit, depth);
+      walk(value, here, visit);
     }
   } else if (isSeq(node)) {
     node.items.forEach((item, i) => {
       const offset = (item as YamlNode | null)?.range?.[0] ?? 0;
       const here = [...segments, i];
       visit(here, offset, offset, undefined);
-      walk(doc, item, here, visit, depth);
+      walk(item, here, visit);
     });
   }
 }

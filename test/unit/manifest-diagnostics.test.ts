@@ -437,6 +437,35 @@ describe("manifest diagnostics", () => {
     );
   });
 
+  it("locates fields reached through a YAML alias at the alias", async () => {
+    const { diagnostics } = await diagnose([...HEAD, "  a: &room", "    topik: x", "  b: *room"]);
+    assert.deepEqual(
+      diagnostics.map((d) => [d.path, d.line]),
+      [
+        ["rooms.a.topik", 6],
+        ["rooms.b.topik", 7],
+      ],
+    );
+  });
+
+  it("refuses a document whose aliases expand exponentially, quickly", async () => {
+    const lines = [...HEAD, "  a: {}", "l0: &l0 [x, x, x, x, x, x, x, x, x, x]"];
+    for (let i = 1; i < 9; i++)
+      lines.push(
+        `l${i}: &l${i} [${Array(10)
+          .fill(`*l${i - 1}`)
+          .join(", ")}]`,
+      );
+    const started = Date.now();
+    const { diagnostics, valid } = await diagnose(lines);
+    assert.equal(valid, false);
+    assert.deepEqual(
+      diagnostics.map((d) => d.code),
+      ["yaml.syntax"],
+    );
+    assert.ok(Date.now() - started < 2000);
+  });
+
   it("skips policy rules whose values the manifest leaves unmanaged", async () => {
     const { diagnostics, valid } = await diagnose([
       ...HEAD,

@@ -45,6 +45,7 @@ const EXAMPLE_MANIFEST = [
   "",
   "Fields left out are unmanaged: spaceform neither compares nor changes them.",
   "Exit codes: 0 valid, 1 errors (or warnings, with --strict). Every field: docs/manifest.md.",
+  "Under GitHub Actions (GITHUB_ACTIONS=true) the text output also annotates each line in the PR.",
 ].join("\n");
 
 export function validateCommand(
