@@ -280,8 +280,12 @@ function isStateOfType(e: Json, type: string): boolean {
   return e !== null && typeof e === "object" && !Array.isArray(e) && e["type"] === type;
 }
 
-/** `~ rooms.general.topic` — the step's change addresses, with the action's symbol. */
-export function stepLabel(plan: Plan, step: Step): string {
+/**
+ * `~ rooms.general.topic`: the step's change addresses with the action's symbol.
+ * When another step of the plan realises the same addresses (a room's creation,
+ * then its link into the space), the step's description tells them apart.
+ */
+export function stepLabel(plan: Plan, step: Step, describe = true): string {
   const actions = step.addresses
     .map((a) => plan.changes.find((c) => c.address === a)?.action)
     .filter((a): a is ChangeAction => a !== undefined);
@@ -290,13 +294,14 @@ export function stepLabel(plan: Plan, step: Step): string {
     : actions.includes("create") || step.op === "create_room"
       ? "create"
       : "update";
+  if (step.addresses.length === 0) return `${ACTION_SYMBOL[action]} ${step.description}`;
   const shown =
-    step.addresses.length === 0
-      ? step.description
-      : step.addresses.length <= 3
-        ? step.addresses.join(", ")
-        : `${step.addresses.slice(0, 3).join(", ")} (+${step.addresses.length - 3} more)`;
-  return `${ACTION_SYMBOL[action]} ${shown}`;
+    step.addresses.length <= 3
+      ? step.addresses.join(", ")
+      : `${step.addresses.slice(0, 3).join(", ")} (+${step.addresses.length - 3} more)`;
+  const key = step.addresses.join("\n");
+  const shared = describe && plan.steps.some((s) => s !== step && s.addresses.join("\n") === key);
+  return `${ACTION_SYMBOL[action]} ${shown}${shared ? ` (${step.description})` : ""}`;
 }
 
 /** The changes whose every step completed, counted by action. */

@@ -36,7 +36,7 @@ export function formatApplyFailure(plan: Plan, result: ApplyResult): string {
   const f = result.failure;
   if (!f) return "";
   const lines = [
-    `apply stopped at step ${f.index} of ${plan.steps.length}: ${stepLabel(plan, f.step)} (${f.step.description})`,
+    `apply stopped at step ${f.index} of ${plan.steps.length}: ${stepLabel(plan, f.step, false)} (${f.step.description})`,
     `  the homeserver said: ${f.error}`,
   ];
   if (result.completed.length === 0) {

@@ -188,6 +188,8 @@ describe("applyPlan", () => {
     assert.deepEqual(result.summary, { create: 3, update: 0, delete: 0 });
     assert.equal(result.requests, 4);
     assert.equal(formatProgress(events[2]!), "[3/4] + space.children.general … done\n");
+    // Two steps realise rooms.general (its creation, its alias): the description tells them apart.
+    assert.equal(formatProgress(events[3]!), "[4/4] + rooms.general (alias) … done\n");
     assert.equal(
       formatApplySummary(result),
       "Apply complete: 3 created, 0 updated, 0 deleted, 4 requests.\n",
