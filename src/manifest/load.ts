@@ -22,6 +22,9 @@ import { normalise } from "./normalise.ts";
 import { schemaDiagnostics } from "./schema.ts";
 import { parseSource } from "./source.ts";
 
+import { positionOf } from "./fieldpath.ts";
+import { allEntries } from "./model.ts";
+
 export { positionOf, formatFieldPath } from "./fieldpath.ts";
 
 export interface LoadResult {
@@ -112,7 +115,46 @@ export async function loadManifests(paths: readonly string[] = []): Promise<Load
     byName.set(name, file);
     if (result.manifest) manifests.push(result.manifest);
   }
+  diagnostics.push(...crossManifestConflicts(manifests));
   return { manifests, files: unique, diagnostics };
+}
+
+/**
+ * Two manifests must not manage the same room: each apply would undo the other's.
+ * Aliases are compared as written (`#general` in two files may mean two servers).
+ */
+function crossManifestConflicts(manifests: readonly Manifest[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const owners = new Map<string, { manifest: Manifest; path: string }>();
+  for (const m of manifests) {
+    for (const e of allEntries(m.space)) {
+      const claims: [string, string, string][] = [];
+      if (e.id !== undefined) claims.push([`id ${e.id}`, e.id, `${e.address}.id`]);
+      if (e.alias !== undefined) claims.push([`alias ${e.alias}`, e.alias, `${e.address}.alias`]);
+      (e.alt_aliases ?? []).forEach((a, i) => {
+        claims.push([`alias ${a}`, a, `${e.address}.alt_aliases[${i}]`]);
+      });
+      for (const [claim, value, path] of claims) {
+        const owner = owners.get(claim);
+        if (owner === undefined) {
+          owners.set(claim, { manifest: m, path });
+          continue;
+        }
+        if (owner.manifest === m) continue; // reported by the manifest's own checks
+        const pos = positionOf(m.positions, path);
+        out.push({
+          severity: "error",
+          code: "manifest.claimed-twice",
+          message: `${value} is also managed by ${owner.manifest.file} (\`${owner.path}\`).`,
+          hint: "Each room belongs to one manifest; remove it from one of them.",
+          file: m.file,
+          ...(pos ? { line: pos.line, column: pos.column } : {}),
+          path,
+        });
+      }
+    }
+  }
+  return out;
 }
 
 /** Every file a path stands for (sorted), or why there is none. */

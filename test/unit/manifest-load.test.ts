@@ -252,6 +252,22 @@ describe("loadManifests", () => {
     );
   });
 
+  it("refuses two manifests that manage the same room", async () => {
+    const dir = await tempDir({
+      "a.yaml": 'version: 1\nspace:\n  alias: "#hub"\nrooms:\n  x:\n    id: "!r:example.org"\n',
+      "b.yaml":
+        'version: 1\nspace:\n  name: B\nrooms:\n  y:\n    alt_aliases: ["#z", "#hub"]\n  w:\n    id: "!r:example.org"\n',
+    });
+    const r = await loadManifests([dir]);
+    assert.deepEqual(
+      r.diagnostics.map((d) => [d.code, d.file, d.line, d.path]),
+      [
+        ["manifest.claimed-twice", join(dir, "b.yaml"), 6, "rooms.y.alt_aliases[1]"],
+        ["manifest.claimed-twice", join(dir, "b.yaml"), 8, "rooms.w.id"],
+      ],
+    );
+  });
+
   it("reports a missing path and a folder without manifests", async () => {
     const empty = await tempDir({ "readme.txt": "" });
     const r = await loadManifests([join(empty, "nope.yaml"), empty]);
