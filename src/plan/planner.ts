@@ -972,8 +972,10 @@ export function planSpace(
       );
     }
 
-    // m.space.parent in the child (a new child got it in initial_state).
-    if (c.status !== "existing") return;
+    // m.space.parent in the child (a new child got it in initial_state). It is part of making a
+    // link: a child that is already linked keeps whatever parent events it has, so a space whose
+    // rooms were linked without one (most spaces made in a client) imports and plans to no changes.
+    if (c.status !== "existing" || liveVia) return;
     const liveParent =
       p.status === "existing" ? contentOf(c.room, "m.space.parent", p.room.room_id) : undefined;
     if (validVia(liveParent) && liveParent?.["canonical"] === true) return;

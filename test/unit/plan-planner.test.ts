@@ -196,6 +196,26 @@ describe("planSpace", () => {
     assert.deepEqual(planSpace(desired, after, DEFAULT_PLAN_OPTIONS).changes, []);
   });
 
+  it("leaves an already linked child's parent events alone, and adds one only when it links", () => {
+    const desired = manifest(
+      entry("space", { id: "!s:example.org" as RoomId }, [
+        entry("general", { id: "!g:example.org" as RoomId }),
+        entry("jobs", { id: "!j:example.org" as RoomId }),
+      ]),
+    );
+    const actual = live([
+      // general is linked but has no m.space.parent (as a client makes it); jobs is not linked.
+      room("!s:example.org", [ev("m.space.child", { via: ["example.org"] }, "!g:example.org")]),
+      room("!g:example.org", []),
+      room("!j:example.org", []),
+    ]);
+    const plan = planSpace(desired, actual, DEFAULT_PLAN_OPTIONS);
+    assert.deepEqual(
+      plan.changes.map((c) => `${c.action} ${c.address}`),
+      ["create space.children.jobs", "create rooms.jobs.parent"],
+    );
+  });
+
   it("is deterministic: the same inputs give the same plan", () => {
     const desired = manifest(
       entry("space", { name: "Demo", topic: "T" }, [entry("general", { name: "G" })]),
