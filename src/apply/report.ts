@@ -37,7 +37,7 @@ export function formatApplyFailure(plan: Plan, result: ApplyResult): string {
   if (!f) return "";
   const lines = [
     `apply stopped at step ${f.index} of ${plan.steps.length}: ${stepLabel(plan, f.step, false)} (${f.step.description})`,
-    `  the homeserver said: ${f.error}`,
+    `  error: ${f.error}`,
   ];
   if (result.completed.length === 0) {
     lines.push("Nothing was changed before it.");
