@@ -123,6 +123,29 @@ const TYPE_WORDS: Record<string, string> = {
   null: "empty",
 };
 
+/** Words people reach for that Matrix (and so the manifest) calls something else. */
+const SYNONYMS: Record<string, string> = {
+  description: "topic",
+  title: "name",
+  display_name: "name",
+  displayname: "name",
+  icon: "avatar",
+  image: "avatar",
+  encryption: "encrypted",
+  e2ee: "encrypted",
+  visibility: "publish",
+  public: "publish",
+  directory: "publish",
+  aliases: "alt_aliases",
+  children: "rooms",
+  subrooms: "rooms",
+  power: "power_levels",
+  powerlevels: "power_levels",
+  moderators: "power_levels",
+  joinrule: "join_rule",
+  access: "join_rule",
+};
+
 /** Room fields that exist but not in `space` or `defaults`, and why. */
 const MISPLACED: Record<string, string> = {
   "space.suggested": "The root space has no parent space; `suggested` applies to rooms.",
@@ -267,7 +290,9 @@ function describe(
           "key",
         );
       }
-      const guess = closest(field, known);
+      const synonym = SYNONYMS[field.toLowerCase()];
+      const guess =
+        closest(field, known) ?? (synonym && known.includes(synonym) ? synonym : undefined);
       const hint = guess
         ? `Did you mean \`${guess}\`?`
         : `Known fields here: ${known.map((k) => `\`${k}\``).join(", ")}.`;

@@ -74,6 +74,14 @@ const CASES: Case[] = [
     hint: /Did you mean `topic`\?/,
   },
   {
+    name: "unknown field that is another word for a known one",
+    lines: [...HEAD, "  general:", "    description: hi"],
+    code: "schema.unknown-field",
+    line: 6,
+    path: "rooms.general.description",
+    hint: /Did you mean `topic`\?/,
+  },
+  {
     name: "unknown top-level field",
     lines: [...HEAD, "  a: {}", "polices: {}"],
     code: "schema.unknown-field",
