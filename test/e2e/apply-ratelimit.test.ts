@@ -3,6 +3,7 @@
 // The space and 9 rooms stay inside room creation's burst of 10 (each creation beyond it would
 // cost a minute); linking the 9 rooms into the space (and each to its parent) goes beyond the
 // state-event burst. The rooms have no aliases: the plan right after finds them by their markers.
+// Synapse's default publication rules (only server admins publish) give a warning, not a loop.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { freshWorld, type World } from "../homeserver/harness.ts";
@@ -57,5 +58,39 @@ describe("apply under Synapse's default rate limits (end to end)", () => {
     assert.ok(spaceId);
     const last = await planWith(bot, [file]);
     assert.deepEqual(last.plan.changes, []);
+  });
+
+  it("warns once when the homeserver does not let the account publish, and does not loop", async (t) => {
+    const world = await freshWorld(t, { profile: "default" });
+    const dir = await manifestDir();
+    const bot = await connectAs(world.hs, world.bot);
+    const file = await writeManifest(
+      dir,
+      "published",
+      `version: 1\nspace:\n  alias: "#${world.aliasLocalpart("space")}"\n  name: Published\n  publish: true\n`,
+    );
+    const created = await applyWith(bot, (await planWith(bot, [file])).plan);
+    assert.equal(created.ok, true, created.failure?.error);
+    assert.deepEqual(
+      created.warnings.map((w) => w.code),
+      ["apply.publish-denied"],
+    );
+    assert.match(created.warnings[0]!.message, /does not let this account publish rooms/);
+
+    // The next plan asks again (the space is still unlisted); applying it warns again, once.
+    const again = (await planWith(bot, [file])).plan;
+    assert.deepEqual(
+      again.steps.map((s) => s.op),
+      ["set_visibility"],
+    );
+    const directoryPuts = (): number =>
+      Object.entries(bot.gateway.requestCount().byKind)
+        .filter(([kind]) => kind.startsWith("PUT") && kind.includes("directory"))
+        .reduce((n, [, count]) => n + count, 0);
+    const before = directoryPuts();
+    const retried = await applyWith(bot, again);
+    assert.equal(retried.ok, true);
+    assert.equal(retried.warnings.length, 1);
+    assert.equal(directoryPuts() - before, 1, "one request, no retry loop");
   });
 });
