@@ -200,6 +200,23 @@ describe("spaceform plan / apply (CLI, end to end)", () => {
     assert.equal(repaired.topic, "General discussion");
   });
 
+  it("refuses a saved plan that was refused, or of another format, before connecting", async () => {
+    const refused = join(dir, "refused.plan.json");
+    await writeFile(
+      refused,
+      JSON.stringify({ format_version: 1, refused: true, steps: [], based_on: [] }),
+    );
+    const offline = { ...env, MATRIX_HOMESERVER: "http://127.0.0.1:9" };
+    const r = await cli(["apply", refused], offline);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /is a refused plan; it can never be applied/);
+    const future = join(dir, "future.plan.json");
+    await writeFile(future, JSON.stringify({ format_version: 99, steps: [], based_on: [] }));
+    const f = await cli(["apply", future], offline);
+    assert.equal(f.code, 1);
+    assert.match(f.stderr, /format_version 99/);
+  });
+
   it("refuses a lock-out in plan and apply", async () => {
     const lowered = await writeManifest(
       dir,

@@ -71,6 +71,11 @@ export function applyCommand(setExit: (code: number) => void): CommandModule<obj
           () => false,
         );
         if (isFile) saved = runPlanModule.parseSavedPlan(await readFile(path, "utf8"));
+        if (saved?.refused === true) {
+          throw new UserError(
+            `${path} is a refused plan; it can never be applied. Fix what it reports and run plan again.`,
+          );
+        }
       }
 
       const interactive = process.stdin.isTTY && process.stdout.isTTY;
