@@ -136,8 +136,6 @@ interface Context {
   multiParent: Map<string, string[]>;
   /** Rooms already warned about, so that each gets one warning. */
   warned: Set<string>;
-  /** Entries whose room lacks a canonical `m.space.parent` pointing at their space. */
-  withoutParentLink: string[];
   diagnostics: Diagnostic[];
   options: BuildOptions;
   entryCount: number;
@@ -489,11 +487,6 @@ function roomsWithSeveralParents(
   return new Map([...parents].filter(([, p]) => p.length > 1));
 }
 
-function hasCanonicalParentLink(room: LiveRoom, parentId: string): boolean {
-  const c = content(room, "m.space.parent", parentId);
-  return c?.["canonical"] === true && Array.isArray(c["via"]) && c["via"].length > 0;
-}
-
 function omit(
   ctx: Context,
   entry: ImportedEntry,
@@ -580,12 +573,6 @@ function addChildren(ctx: Context, space: LiveRoom, entry: ImportedEntry): void 
     const prefix = entry.address === "space" ? "" : `${entry.address}.`;
     const child = newEntry(ctx, room, key, `${prefix}rooms.${key}`);
     fillEntry(ctx, room, child, { id: space.room_id, link: link.content });
-    if (!hasCanonicalParentLink(room, space.room_id)) {
-      child.notes.push(
-        "no canonical m.space.parent pointing at its space: the first apply adds one",
-      );
-      ctx.withoutParentLink.push(child.address);
-    }
     entry.children.push(child);
     if (child.kind === "space") addChildren(ctx, room, child);
   }
@@ -704,7 +691,6 @@ export function buildImport(
     seen: new Map(),
     multiParent: roomsWithSeveralParents(byId, rootId),
     warned: new Set(),
-    withoutParentLink: [],
     diagnostics: [],
     options,
     entryCount: 0,
@@ -712,15 +698,6 @@ export function buildImport(
   const entry = newEntry(ctx, root, "space", "space");
   fillEntry(ctx, root, entry);
   addChildren(ctx, root, entry);
-  if (ctx.withoutParentLink.length > 0) {
-    const n = ctx.withoutParentLink.length;
-    warn(
-      ctx,
-      "parent-link",
-      "space",
-      `${n} room${n === 1 ? " has" : "s have"} no canonical m.space.parent pointing at ${n === 1 ? "its" : "their"} space (${ctx.withoutParentLink.join(", ")}); spaceform keeps one in every child, so the first plan adds ${n === 1 ? "it" : "them"}`,
-    );
-  }
   const defaults = factorDefaults(entry);
   return { root: entry, defaults, diagnostics: ctx.diagnostics, entryCount: ctx.entryCount };
 }

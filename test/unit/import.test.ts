@@ -215,11 +215,22 @@ describe("liveToManifest", () => {
     assert.ok(!entries(doc).some(([, e]) => e["id"] === "!offtopic:example.org"));
   });
 
-  it("announces the parent links the first plan will add", () => {
-    const w = result.diagnostics.filter((d) => d.code === "import.parent-link");
-    assert.equal(w.length, 1);
-    assert.match(w[0]!.message, /^2 rooms .*\(rooms\.room, rooms\.chapters\.rooms\.general-2\)/);
-    assert.match(result.yaml, /# no canonical m\.space\.parent pointing at its space/);
+  it("writes children the same whether or not they carry m.space.parent, with no warning", () => {
+    // The planner leaves an already linked child's parent events alone, so they are no business
+    // of the import: a space linked without them (as clients often do) needs no comment.
+    const withoutParents: LiveState = {
+      ...live,
+      rooms: live.rooms.map((r) => ({
+        ...r,
+        state: r.state.filter((e) => e.type !== "m.space.parent"),
+      })),
+    };
+    assert.ok(withoutParents.rooms.some((r, i) => r.state.length < live.rooms[i]!.state.length));
+    const stripped = importLiveState(withoutParents, ROOT, OPTIONS);
+    assert.equal(stripped.yaml, result.yaml);
+    assert.deepEqual(stripped.diagnostics, result.diagnostics);
+    assert.doesNotMatch(result.yaml, /m\.space\.parent/);
+    assert.ok(!result.diagnostics.some((d) => d.message.includes("m.space.parent")));
   });
 
   it("writes what most rooms share once, as defaults, and only the differences in the rooms", () => {
