@@ -8,6 +8,7 @@
  * in the retry policy (retry.ts) and counted by kind. Errors come out as a
  * GatewayError whose message never contains the access token.
  */
+import { randomUUID } from "node:crypto";
 import { createClient, Method, type MatrixClient } from "matrix-js-sdk";
 import { logger as sdkRootLogger } from "matrix-js-sdk/lib/logger.js";
 import { UserError } from "../diagnostics.ts";
@@ -42,6 +43,8 @@ export interface GatewayOptions {
   sleep?: (ms: number) => Promise<void>;
   /** A request that takes longer fails as a lost connection. Default 90 s. */
   requestTimeoutMs?: number;
+  /** The fetch underneath (the benchmark adds network latency with it). */
+  fetch?: typeof globalThis.fetch;
 }
 
 /** The SDK logs through loglevel to the console; spaceform says what it does itself. */
@@ -112,6 +115,13 @@ function asStateEvents(raw: unknown): StateEvent[] {
   return out;
 }
 
+/** One event per (type, state key): the last one wins. */
+function latestState(events: readonly StateEvent[]): StateEvent[] {
+  const byKey = new Map<string, StateEvent>();
+  for (const e of events) byKey.set(`${e.type}\u0000${e.state_key}`, e);
+  return [...byKey.values()];
+}
+
 /**
  * fetch with a request timeout, and failures that say what went wrong. The SDK
  * keeps only the message of a failed fetch ("fetch failed"), not its cause, so
@@ -119,7 +129,10 @@ function asStateEvents(raw: unknown): StateEvent[] {
  * The timeout is ours rather than the SDK's `localTimeoutMs`, whose timer is not
  * unref'd and would hold the process open after the last request.
  */
-function fetchWithTimeout(timeoutMs: number): typeof globalThis.fetch {
+function fetchWithTimeout(
+  timeoutMs: number,
+  fetch: typeof globalThis.fetch = globalThis.fetch,
+): typeof globalThis.fetch {
   return async (input, init) => {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
@@ -172,7 +185,7 @@ export class SdkGateway implements MatrixGateway {
       accessToken: options.accessToken,
       ...(options.userId !== undefined ? { userId: options.userId } : {}),
       logger: silentLogger,
-      fetchFn: fetchWithTimeout(options.requestTimeoutMs ?? 90_000),
+      fetchFn: fetchWithTimeout(options.requestTimeoutMs ?? 90_000, options.fetch),
     });
   }
 
@@ -325,12 +338,16 @@ export class SdkGateway implements MatrixGateway {
       path: "/sync",
       // No `since`: a snapshot. timeout 0 answers at once; offline keeps the
       // managing account from showing as online because spaceform looked.
-      query: { filter: JSON.stringify(filter), timeout: 0, set_presence: "offline" },
+      query: { filter: JSON.stringify(uncached(filter)), timeout: 0, set_presence: "offline" },
       idempotent: true,
     });
     const joined = Object.entries(r.rooms?.join ?? {}).map(([room_id, room]) => ({
       room_id: room_id as RoomId,
-      state: [...asStateEvents(room.state?.events), ...asStateEvents(room.timeline?.events)],
+      // `state` is the state before the timeline; a state event in the timeline is newer.
+      state: latestState([
+        ...asStateEvents(room.state?.events),
+        ...asStateEvents(room.timeline?.events),
+      ]),
     }));
     const invited = Object.entries(r.rooms?.invite ?? {}).map(([room_id, room]) => ({
       room_id: room_id as RoomId,
@@ -502,6 +519,25 @@ export class SdkGateway implements MatrixGateway {
     });
     return r.content_uri;
   }
+}
+
+/**
+ * The filter with a fresh no-op in it. Synapse caches a /sync answer per request
+ * (filter string included) for two minutes by default (sync_response_cache_duration)
+ * and hands it to an identical request: a plan right after an apply would not see
+ * the rooms and invites that appeared in between. Excluding an account-data type
+ * nobody uses changes nothing but the string.
+ */
+function uncached(filter: object): object {
+  const f = filter as { account_data?: { not_types?: unknown } };
+  const notTypes = Array.isArray(f.account_data?.not_types) ? f.account_data.not_types : [];
+  return {
+    ...filter,
+    account_data: {
+      ...f.account_data,
+      not_types: [...(notTypes as unknown[]), `dev.spaceform.nonce.${randomUUID()}`],
+    },
+  };
 }
 
 /** A /sync filter that lets through nothing but invites (with their stripped state). */

@@ -44,9 +44,15 @@ export interface ReadOptions {
    */
   visibility?: "declared" | "all" | "none";
   /**
+   * Where joined rooms' state comes from: one `GET /state` per room (default), or
+   * the one `/sync` that also finds invites and markers, asked for the full state
+   * of every joined room. See docs/benchmarks.md for the trade-off. Without
+   * `syncRooms` on the gateway, always `state`.
+   */
+  strategy?: "state" | "sync";
+  /**
    * How invites and marked rooms are found: one filtered `/sync` (default), or
-   * `/joined_rooms` plus one marker lookup per joined room. The gateway's
-   * capabilities decide when it lacks `syncRooms`.
+   * `/joined_rooms` plus one marker lookup per joined room (strategy `state` only).
    */
   discovery?: "sync" | "per-room";
 }
@@ -55,16 +61,37 @@ export const DEFAULT_CONCURRENCY = 8;
 
 const MEMBERSHIPS: readonly Membership[] = ["join", "invite", "leave", "ban", "knock"];
 
-/** The filter for step 1: nothing but marker events of joined rooms, and invites. */
-export const DISCOVERY_FILTER = {
+const QUIET = {
   presence: { not_types: ["*"] },
   account_data: { not_types: ["*"] },
+} as const;
+const QUIET_ROOM = {
+  ephemeral: { not_types: ["*"] },
+  account_data: { not_types: ["*"] },
+} as const;
+
+/** Discovery for strategy `state`: nothing but marker events of joined rooms, and invites. */
+export const DISCOVERY_FILTER = {
+  ...QUIET,
   room: {
+    ...QUIET_ROOM,
     state: { types: [MARKER_EVENT_TYPE], lazy_load_members: false },
     // A marker sent after creation can sit in the timeline rather than the state section.
     timeline: { limit: 1, types: [MARKER_EVENT_TYPE] },
-    ephemeral: { not_types: ["*"] },
-    account_data: { not_types: ["*"] },
+  },
+};
+
+/**
+ * Discovery and state for strategy `sync`: the full state of every joined room. Lazy
+ * loading leaves out other people's member events (Synapse keeps the account's own,
+ * and those of the timeline's one sender, which `clean` drops).
+ */
+export const FULL_STATE_FILTER = {
+  ...QUIET,
+  room: {
+    ...QUIET_ROOM,
+    state: { lazy_load_members: true },
+    timeline: { limit: 1 },
   },
 };
 
@@ -82,21 +109,22 @@ export async function readLiveState(
     ...(entry.alt_aliases ?? []),
     ...(entry.allow ?? []).filter((a) => !isRoomId(a)),
   ]);
-  const [aliases, discovered] = await Promise.all([
-    resolveAliases(gateway, aliasesWritten, who.server_name, options),
-    discover(gateway, new Set(list.map((m) => m.name)), options),
-  ]);
+  // Discovery runs while the aliases resolve and the walk starts from the rooms
+  // already known: it is the slowest request, and most rooms do not wait for it.
+  const discovery = discover(gateway, new Set(list.map((m) => m.name)), options);
+  discovery.catch(() => undefined); // observed below; an alias failure must not leave it unhandled
+  const aliases = await resolveAliases(gateway, aliasesWritten, who.server_name, options);
 
-  // Rooms the entries stand for by id, alias or marker: the roots of the walk.
+  // Rooms the entries stand for by id or alias: where the walk starts. Marked rooms
+  // join it when discovery answers.
   const start = new Set<RoomId>();
   for (const { entry } of entries) {
     if (entry.id !== undefined) start.add(entry.id);
     const target = canonicalTarget(entry, aliases, who.server_name);
     if (target) start.add(target);
   }
-  for (const id of discovered.marked.keys()) start.add(id);
-
-  const rooms = await walk(gateway, [...start], who.user_id, discovered.invites, options);
+  const rooms = await walk(gateway, [...start], who.user_id, discovery, options);
+  const discovered = await discovery;
 
   if ((options.visibility ?? "declared") !== "none") {
     const wanted =
@@ -138,9 +166,11 @@ export async function readSpaceTree(
     rootId = (await gateway.resolveAlias(alias))?.room_id ?? null;
     aliases[alias] = rootId;
   }
-  const invites =
-    rootId === null ? new Map<RoomId, StateEvent[]>() : await listInvites(gateway, options);
-  const rooms = await walk(gateway, rootId ? [rootId] : [], who.user_id, invites, options);
+  if (rootId === null) {
+    return { root: null, server_name: who.server_name, user_id: who.user_id, rooms: [], aliases };
+  }
+  const discovery = discover(gateway, new Set(), options);
+  const rooms = await walk(gateway, [rootId], who.user_id, discovery, options);
   await readVisibility(gateway, rooms, [...rooms.keys()], options);
   return {
     root: rootId,
@@ -177,10 +207,12 @@ async function resolveAliases(
 }
 
 interface Discovered {
-  /** Joined rooms carrying a marker of one of the manifests: room → marker key. */
+  /** Joined rooms carrying a marker of one of the manifests: room → marker. */
   marked: Map<RoomId, { manifest: string; key: string }>;
   /** Invites: room → the invite's stripped state. */
   invites: Map<RoomId, StateEvent[]>;
+  /** Strategy `sync`: the state of every joined room, so that none needs a request. */
+  joined?: Map<RoomId, StateEvent[]>;
 }
 
 async function discover(
@@ -196,31 +228,33 @@ async function discover(
       marked.set(roomId, { manifest, key });
     }
   };
+  const markerOf = (state: readonly StateEvent[]) =>
+    state.find((e) => e.type === MARKER_EVENT_TYPE && e.state_key === "")?.content;
 
-  if (gateway.syncRooms && options.discovery !== "per-room") {
-    const { joined, invited } = await gateway.syncRooms(uncachedFilter(DISCOVERY_FILTER));
-    for (const room of joined) {
-      for (const e of room.state) {
-        if (e.type === MARKER_EVENT_TYPE && e.state_key === "") note(room.room_id, e.content);
-      }
-    }
-    return { marked, invites: new Map(invited.map((r) => [r.room_id, r.state])) };
+  if (gateway.syncRooms && (options.strategy === "sync" || options.discovery !== "per-room")) {
+    const full = options.strategy === "sync";
+    const { joined, invited } = await gateway.syncRooms(
+      uncachedFilter(full ? FULL_STATE_FILTER : DISCOVERY_FILTER),
+    );
+    for (const room of joined) note(room.room_id, markerOf(room.state));
+    return {
+      marked,
+      invites: new Map(invited.map((r) => [r.room_id, r.state])),
+      ...(full ? { joined: new Map(joined.map((r) => [r.room_id, r.state])) } : {}),
+    };
   }
 
-  const [joined, invites] = await Promise.all([
-    gateway.joinedRooms(),
-    listInvites(gateway, options),
-  ]);
+  const [joined, invited] = await Promise.all([gateway.joinedRooms(), gateway.invitedRooms()]);
   const lookup = gateway.stateEvent?.bind(gateway);
   await mapLimit(joined, options.concurrency ?? DEFAULT_CONCURRENCY, async (roomId) => {
-    if (lookup) {
-      note(roomId, await lookup(roomId, MARKER_EVENT_TYPE, ""));
-    } else {
-      const state = await gateway.roomState(roomId);
-      note(roomId, state.find((e) => e.type === MARKER_EVENT_TYPE && e.state_key === "")?.content);
-    }
+    note(
+      roomId,
+      lookup
+        ? await lookup(roomId, MARKER_EVENT_TYPE, "")
+        : markerOf(await gateway.roomState(roomId)),
+    );
   });
-  return { marked, invites };
+  return { marked, invites: new Map(invited.map((r) => [r.room_id, r.state])) };
 }
 
 /**
@@ -230,22 +264,9 @@ async function discover(
  * again a room that has no alias. A sender nobody can be makes every request's
  * filter unique without changing what it selects.
  */
-function uncachedFilter(filter: typeof DISCOVERY_FILTER): object {
+function uncachedFilter(filter: typeof DISCOVERY_FILTER | typeof FULL_STATE_FILTER): object {
   const nonce = `@spaceform-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}:invalid`;
   return { ...filter, presence: { ...filter.presence, not_senders: [nonce] } };
-}
-
-async function listInvites(
-  gateway: MatrixGateway,
-  options: ReadOptions,
-): Promise<Map<RoomId, StateEvent[]>> {
-  if (gateway.syncRooms && options.discovery !== "per-room") {
-    // The same request as discovery, so that both strategies cost one /sync.
-    const { invited } = await gateway.syncRooms(uncachedFilter(DISCOVERY_FILTER));
-    return new Map(invited.map((r) => [r.room_id, r.state]));
-  }
-  const invited = await gateway.invitedRooms();
-  return new Map(invited.map((r) => [r.room_id, r.state]));
 }
 
 function canonicalTarget(
@@ -274,20 +295,35 @@ function roomsOfEntry(
   return out;
 }
 
-/** Reads every start room and everything reachable from it through `m.space.child`. */
+/**
+ * Reads every start room, every marked room discovery finds, and everything
+ * reachable from them through `m.space.child`.
+ */
 async function walk(
   gateway: MatrixGateway,
   start: readonly RoomId[],
   userId: UserId,
-  invites: ReadonlyMap<RoomId, StateEvent[]>,
+  discovery: Promise<Discovered>,
   options: ReadOptions,
 ): Promise<Map<RoomId, LiveRoom>> {
   const rooms = new Map<RoomId, LiveRoom>();
-  await crawl(start, options.concurrency ?? DEFAULT_CONCURRENCY, async (roomId) => {
-    const room = await readRoom(gateway, roomId, userId, invites.get(roomId));
-    rooms.set(roomId, room);
-    return childrenOf(room);
-  });
+  // Strategy sync: joined rooms' state comes with discovery, so wait for it first.
+  let known = options.strategy === "sync" && gateway.syncRooms ? await discovery : undefined;
+  // Once discovery has answered, an invited room needs no request at all.
+  void discovery.then(
+    (d) => (known = d),
+    () => undefined,
+  );
+  await crawl(
+    start,
+    options.concurrency ?? DEFAULT_CONCURRENCY,
+    async (roomId) => {
+      const room = await readRoom(gateway, roomId, userId, discovery, known);
+      rooms.set(roomId, room);
+      return childrenOf(room);
+    },
+    discovery.then((d) => [...d.marked.keys()]),
+  );
   return rooms;
 }
 
@@ -295,23 +331,32 @@ async function readRoom(
   gateway: MatrixGateway,
   roomId: RoomId,
   userId: UserId,
-  invite: StateEvent[] | undefined,
+  discovery: Promise<Discovered>,
+  known: Discovered | undefined,
 ): Promise<LiveRoom> {
-  // An invite means the account has not joined: /state would only answer 403.
-  if (invite !== undefined) {
-    return { room_id: roomId, membership: "invite", state: clean(invite, userId) };
+  const synced = known?.joined?.get(roomId);
+  if (synced !== undefined) {
+    return { room_id: roomId, membership: "join", state: clean(synced, userId) };
   }
+  const invite = known?.invites.get(roomId);
+  if (invite !== undefined) return invited(roomId, invite, userId);
+
   let state: StateEvent[];
   try {
     state = await gateway.roomState(roomId);
   } catch (err) {
     const reason = unreadableReason(err);
     if (reason === null) throw err;
+    // Not readable: an invite explains why (and brings the stripped state).
+    const late = (await discovery).invites.get(roomId);
+    if (late !== undefined) return invited(roomId, late, userId);
     return { room_id: roomId, membership: "none", state: [], unreadable: reason };
   }
   const own = state.find((e) => e.type === "m.room.member" && e.state_key === userId);
   const membership = asMembership(own?.content["membership"]);
   if (membership !== "join") {
+    const late = (await discovery).invites.get(roomId);
+    if (late !== undefined) return invited(roomId, late, userId);
     // Synapse answers /state of a room the account left with the state of that
     // moment: stale, so not passed on as the room's state.
     return {
@@ -325,6 +370,10 @@ async function readRoom(
     };
   }
   return { room_id: roomId, membership, state: clean(state, userId) };
+}
+
+function invited(roomId: RoomId, stripped: readonly StateEvent[], userId: UserId): LiveRoom {
+  return { room_id: roomId, membership: "invite", state: clean(stripped, userId) };
 }
 
 /** Why a room is unreadable, for the errors that mean so; null for any other failure. */
@@ -404,47 +453,57 @@ export async function mapLimit<T, R>(
 }
 
 /**
- * Visits every start item and every item `visit` returns, once each, at most
- * `limit` at a time. Unlike level-by-level reading, a child starts as soon as a
- * slot is free. The first failure rejects (the visits under way finish unobserved).
+ * Visits every start item, every item `later` brings when it resolves, and every
+ * item `visit` returns, once each, at most `limit` at a time. Unlike reading level
+ * by level, a child starts as soon as a slot is free. The first failure rejects
+ * (visits under way finish unobserved).
  */
 export function crawl<T>(
   start: readonly T[],
   limit: number,
   visit: (item: T) => Promise<readonly T[]>,
+  later: Promise<readonly T[]> = Promise.resolve([]),
 ): Promise<void> {
-  const seen = new Set<T>(start);
-  const queue = [...seen];
+  const seen = new Set<T>();
+  const queue: T[] = [];
   let active = 0;
+  let waiting = true;
   let failed = false;
+  const add = (items: readonly T[]): void => {
+    for (const item of items) {
+      if (!seen.has(item)) {
+        seen.add(item);
+        queue.push(item);
+      }
+    }
+  };
+  add(start);
   return new Promise((resolve, reject) => {
+    const fail = (err: unknown): void => {
+      failed = true;
+      reject(err instanceof Error ? err : new Error(String(err)));
+    };
     const pump = (): void => {
       if (failed) return;
-      if (queue.length === 0 && active === 0) {
+      if (queue.length === 0 && active === 0 && !waiting) {
         resolve();
         return;
       }
       while (active < Math.max(1, limit) && queue.length > 0) {
         const item = queue.shift() as T;
         active++;
-        visit(item).then(
-          (more) => {
-            active--;
-            for (const m of more) {
-              if (!seen.has(m)) {
-                seen.add(m);
-                queue.push(m);
-              }
-            }
-            pump();
-          },
-          (err: unknown) => {
-            failed = true;
-            reject(err instanceof Error ? err : new Error(String(err)));
-          },
-        );
+        visit(item).then((more) => {
+          active--;
+          add(more);
+          pump();
+        }, fail);
       }
     };
+    later.then((items) => {
+      waiting = false;
+      add(items);
+      pump();
+    }, fail);
     pump();
   });
 }

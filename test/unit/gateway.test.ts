@@ -307,6 +307,44 @@ describe("sdk gateway against a scripted server", () => {
     assert.equal(g.requestCount().byKind["GET /hierarchy"], 2);
   });
 
+  it("makes every /sync filter unique (Synapse caches answers per filter) and merges state", async () => {
+    const room = (state: unknown[], timeline: unknown[]) => ({
+      state: { events: state },
+      timeline: { events: timeline },
+    });
+    const topic = (text: string) => ({
+      type: "m.room.topic",
+      state_key: "",
+      content: { topic: text },
+    });
+    hs.script(`GET ${V3}/sync`, {
+      status: 200,
+      body: {
+        rooms: {
+          join: { [ROOM]: room([topic("old")], [topic("new"), { type: "m.room.message" }]) },
+          invite: { "!inv:x": { invite_state: { events: [topic("come")] } } },
+        },
+      },
+    });
+    const { g } = gateway();
+    const filter = { room: { state: { types: ["m.room.topic"] } } };
+    const first = await g.syncRooms(filter);
+    await g.syncRooms(filter);
+    assert.deepEqual(first, {
+      joined: [{ room_id: ROOM, state: [topic("new")] }],
+      invited: [{ room_id: "!inv:x", state: [topic("come")] }],
+    });
+    const sent = hs.seen.map((s) => new URL(s.url, hs.baseUrl).searchParams.get("filter") ?? "");
+    assert.equal(sent.length, 2);
+    assert.notEqual(sent[0], sent[1]);
+    for (const f of sent) {
+      const parsed = JSON.parse(f) as { room?: unknown; account_data?: { not_types?: string[] } };
+      assert.deepEqual(parsed.room, filter.room, "the caller's filter is kept");
+      assert.match(parsed.account_data?.not_types?.[0] ?? "", /^dev\.spaceform\.nonce\./);
+    }
+    assert.deepEqual(filter, { room: { state: { types: ["m.room.topic"] } } }, "not mutated");
+  });
+
   it("matrix-js-sdk prints nothing, even for failures", async () => {
     const printed: unknown[] = [];
     const saved = { ...console };
