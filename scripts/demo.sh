@@ -148,6 +148,10 @@ EOF
 
 export MATRIX_HOMESERVER="$BASE_URL"
 export MATRIX_ACCESS_TOKEN="$BOT_TOKEN"
+# The connection for trying commands by hand afterwards, readable by this user only.
+ENV_FILE=.cache/demo/env
+mkdir -p "$(dirname "$ENV_FILE")"
+(umask 077 && printf 'MATRIX_HOMESERVER=%s\nMATRIX_ACCESS_TOKEN=%s\n' "$BASE_URL" "$BOT_TOKEN" >"$ENV_FILE")
 spaceform() { node src/cli/main.ts "$@"; }
 
 step "spaceform validate $MANIFEST"
@@ -177,6 +181,8 @@ Look at it with a Matrix client (e.g. Element, with a custom homeserver $BASE_UR
   password $PASSWORD
   the space: #de-rse-demo:${BOT_ID#*:}
 Try: edit $MANIFEST (a topic, an order), then
-  MATRIX_HOMESERVER=$BASE_URL MATRIX_ACCESS_TOKEN=<token> node src/cli/main.ts plan $MANIFEST
-(a token: log in as above, or run this demo again). Stop the server: npm run homeserver:stop
+  set -a; . $ENV_FILE; set +a     # the connection (the token stays in that git-ignored file)
+  npx spaceform plan $MANIFEST
+  npx spaceform apply $MANIFEST
+Running this demo again rewrites $MANIFEST. Stop the server: npm run homeserver:stop
 EOF
