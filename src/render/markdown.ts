@@ -113,30 +113,47 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
     for (const d of warnings) blocks.push({ text: `${diagnosticLine(d)}\n`, what: "warnings" });
     blocks.push({ text: "\n", what: "warnings" });
   }
-  plan.spaces.forEach((s, i) => {
-    blocks.push({
-      text: `<details><summary>Space tree of <b>${escapeHtml(s.space)}</b></summary>\n\n\`\`\`mermaid\n${renderMermaid(s.tree, `s${i}n`)}\`\`\`\n\n</details>\n\n`,
-      what: "space tree",
-    });
-    const groups = groupChanges(plan);
-    if (groups.length > 0) {
-      blocks.push({ text: "### Changes\n\n", what: "changes" });
-      for (const g of groups) blocks.push({ text: entryDetails(g), what: "changes" });
+  // Each space's section shows its own changes and unmanaged rooms; changes of a space without a
+  // tree (none in a plan built by combinePlans) still get a section after the others.
+  const groups = groupChanges(plan);
+  const names = [...new Set([...plan.spaces.map((s) => s.space), ...groups.map((g) => g.space)])];
+  const qualify = names.length > 1;
+  // A heading right after a `</details>` line would be swallowed by that HTML block.
+  let gap = "";
+  names.forEach((name, i) => {
+    const s = plan.spaces.find((p) => p.space === name);
+    const label = `<b>${escapeHtml(name)}</b>`;
+    if (s !== undefined) {
+      blocks.push({
+        text: `<details><summary>Space tree of ${label}</summary>\n\n\`\`\`mermaid\n${renderMermaid(s.tree, `s${i}n`)}\`\`\`\n\n</details>\n\n`,
+        what: "space tree",
+      });
+      gap = "";
     }
-    const unmanaged = plan.spaces.flatMap((s) => s.unmanaged);
+    const own = groups.filter((g) => g.space === name);
+    if (own.length > 0) {
+      blocks.push({
+        text: `${gap}### Changes${qualify ? ` in ${label}` : ""}\n\n`,
+        what: "changes",
+      });
+      for (const g of own) blocks.push({ text: entryDetails(g), what: "changes" });
+      gap = "\n";
+    }
+    const unmanaged = s?.unmanaged ?? [];
     if (unmanaged.length > 0) {
       blocks.push({
-        text: "### Rooms the manifest does not name\n\nThey are never deleted; `--unlink-unmanaged` unlinks them from the space.\n\n",
+        text: `${gap}### Rooms the manifest${qualify ? ` ${label}` : ""} does not name\n\nThey are never deleted; \`--unlink-unmanaged\` unlinks them from the space.\n\n`,
         what: "unmanaged rooms",
       });
       for (const u of unmanaged) {
-        const name = u.name !== undefined ? ` ${escapeHtml(u.name)}` : "";
+        const roomName = u.name !== undefined ? ` ${escapeHtml(u.name)}` : "";
         blocks.push({
-          text: `- ${code(u.room_id)}${name} in ${code(u.parent)}: ${u.unlink ? "**will be unlinked**" : "kept"}\n`,
+          text: `- ${code(u.room_id)}${roomName} in ${code(u.parent)}: ${u.unlink ? "**will be unlinked**" : "kept"}\n`,
           what: "unmanaged rooms",
         });
       }
       blocks.push({ text: "\n", what: "unmanaged rooms" });
+      gap = "";
     }
   });
 

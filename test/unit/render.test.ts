@@ -1,13 +1,14 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Entry, Manifest } from "../../src/manifest/model.ts";
-import type { UserId } from "../../src/matrix/ids.ts";
+import type { RoomId, UserId } from "../../src/matrix/ids.ts";
 import { combinePlans, type Plan, type TreeNode } from "../../src/plan/model.ts";
 import { DEFAULT_PLAN_OPTIONS, planSpace } from "../../src/plan/planner.ts";
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from "../../src/render/markdown.ts";
 import { renderMermaid } from "../../src/render/mermaid.ts";
 import { renderText } from "../../src/render/text.ts";
 import { renderJson } from "../../src/render/json.ts";
+import type { LiveRoom, LiveState } from "../../src/state/model.ts";
 
 const BOT = "@bot:example.org";
 
@@ -54,6 +55,75 @@ function planFor(m: Manifest): Plan {
   return combinePlans([part], { version: "0.0.0-test", now: new Date(0) });
 }
 
+/** A manifest `name` for the existing space `!<name>:example.org`, renamed, with one new room. */
+function smallManifest(name: string): Manifest {
+  const title = name[0]!.toUpperCase() + name.slice(1);
+  return {
+    file: `spaces/${name}.yaml`,
+    name,
+    sha256: "0".repeat(64),
+    version: 1,
+    space: {
+      key: "space",
+      address: "space",
+      kind: "space",
+      id: `!${name}:example.org` as RoomId,
+      name: `${title} renamed`,
+      children: [
+        {
+          key: "lounge",
+          address: "rooms.lounge",
+          kind: "room",
+          children: [],
+          alias: `#${name}-lounge`,
+          name: `${title} lounge`,
+        },
+      ],
+    },
+    policies: {
+      admins: [],
+      forbid_encryption: false,
+      require_avatar: "off",
+      min_moderators: 0,
+      name_prefixes: [],
+    },
+    positions: {},
+  };
+}
+
+/** The space `!<name>:example.org`, linking a room the manifest does not name. */
+function liveSpace(name: string): LiveRoom[] {
+  const ev = (type: string, content: Record<string, unknown>, state_key = "") => ({
+    type,
+    state_key,
+    content,
+  });
+  return [
+    {
+      room_id: `!${name}:example.org` as RoomId,
+      membership: "join",
+      state: [
+        ev("m.room.create", { room_version: "11", type: "m.space" }),
+        ev("m.room.member", { membership: "join" }, BOT),
+        ev("m.room.power_levels", { users: { [BOT]: 100 } }),
+        ev("m.room.name", { name: name }),
+        ev("m.space.child", { via: ["example.org"] }, `!stray-${name}:example.org`),
+      ],
+    },
+    { room_id: `!stray-${name}:example.org` as RoomId, membership: "none", state: [] },
+  ];
+}
+
+/** The Markdown from `## `/`### ` heading `title` up to the next such heading. */
+function section(md: string, title: string): string {
+  const start = md.indexOf(`\n${title}\n`);
+  assert.ok(start >= 0, `no section ${title}`);
+  const next = md.slice(start + title.length + 2).search(/^##/m);
+  return next < 0 ? md.slice(start) : md.slice(start, start + title.length + 2 + next);
+}
+
+const count = (text: string, what: string): number => text.split(what).length - 1;
+
 describe("renderMarkdown", () => {
   it("keeps a space of 300 new rooms under GitHub's comment limit, summary first, with a note", () => {
     const plan = planFor(bigManifest(300));
@@ -79,6 +149,72 @@ describe("renderMarkdown", () => {
     assert.doesNotMatch(md, /Shortened/);
     assert.equal((md.match(/<summary><code>\+<\/code> create/g) ?? []).length, 4);
     assert.match(md, /```mermaid\ngraph TD\n/);
+  });
+
+  it("shows each space's changes and unmanaged rooms once, in that space's section", () => {
+    const live: LiveState = {
+      server_name: "example.org",
+      user_id: BOT as UserId,
+      rooms: [...liveSpace("alpha"), ...liveSpace("beta")],
+      aliases: {},
+    };
+    const parts = ["alpha", "beta"].map((n) =>
+      planSpace(smallManifest(n), live, DEFAULT_PLAN_OPTIONS),
+    );
+    const plan = combinePlans(parts, { version: "0.0.0-test", now: new Date(0) });
+    assert.deepEqual(
+      plan.changes.map((c) => `${c.space} ${c.action} ${c.address}`),
+      [
+        "alpha update space.name",
+        "alpha create rooms.lounge",
+        "beta update space.name",
+        "beta create rooms.lounge",
+      ],
+    );
+    const md = renderMarkdown(plan);
+    for (const [own, other] of [
+      ["alpha", "beta"],
+      ["beta", "alpha"],
+    ] as const) {
+      // Entry titles: the space by id, the new room by address and alias.
+      const titles = [`<b>space !${own}:example.org</b>`, `(#${own}-lounge:example.org)</b>`];
+      for (const t of titles) assert.equal(count(md, t), 1, `${t} in ${md}`);
+      const changes = section(md, `### Changes in <b>${own}</b>`);
+      for (const t of titles) assert.equal(count(changes, t), 1, `${t} under ${own}`);
+      assert.ok(!changes.includes(other), changes);
+      const unmanaged = section(md, `### Rooms the manifest <b>${own}</b> does not name`);
+      assert.equal(count(unmanaged, `!stray-${own}:example.org`), 1);
+      assert.ok(!unmanaged.includes(`!stray-${other}:example.org`));
+      assert.equal(count(md, `!stray-${own}:example.org`), 1);
+    }
+    assert.equal(count(md, "### Changes"), 2);
+    // Headings stand apart from a `</details>` line, or that HTML block would swallow them.
+    assert.equal(count(md, "</details>\n#"), 0);
+    // Each section follows its own space tree.
+    assert.ok(
+      md.indexOf("Space tree of <b>alpha</b>") < md.indexOf("### Changes in <b>alpha</b>") &&
+        md.indexOf("### Changes in <b>alpha</b>") < md.indexOf("Space tree of <b>beta</b>") &&
+        md.indexOf("Space tree of <b>beta</b>") < md.indexOf("### Changes in <b>beta</b>"),
+    );
+  });
+
+  it("shows a single space's sections without naming it again, and changes without a tree", () => {
+    const live: LiveState = {
+      server_name: "example.org",
+      user_id: BOT as UserId,
+      rooms: liveSpace("alpha"),
+      aliases: {},
+    };
+    const part = planSpace(smallManifest("alpha"), live, DEFAULT_PLAN_OPTIONS);
+    const plan = combinePlans([part], { version: "0.0.0-test", now: new Date(0) });
+    const md = renderMarkdown(plan);
+    assert.equal(count(md, "\n### Changes\n"), 1);
+    assert.equal(count(md, "\n### Rooms the manifest does not name\n"), 1);
+    const treeless = renderMarkdown({ ...plan, spaces: [] });
+    assert.equal(count(treeless, "\n### Changes\n"), 1);
+    assert.equal(count(treeless, "create <b>rooms.lounge</b>"), 1);
+    assert.equal(count(treeless, "update <b>space</b>"), 1);
+    assert.doesNotMatch(treeless, /Space tree/);
   });
 
   it("escapes room names so they cannot inject HTML", () => {
