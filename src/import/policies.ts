@@ -35,13 +35,15 @@ export function livePolicyView(
   const name = roomName(room);
   const avatar = stateEvent(room, "m.room.avatar")?.content["url"];
   const creators = creatorsOf(room);
+  const encrypted = typeof stateEvent(room, "m.room.encryption")?.content["algorithm"] === "string";
   return {
     entry: entry.address,
     key: entry.key,
     kind: entry.kind,
     ...(name === undefined ? {} : { name }),
     hasAvatar: typeof avatar === "string" && avatar !== "",
-    encrypted: typeof stateEvent(room, "m.room.encryption")?.content["algorithm"] === "string",
+    encrypted,
+    liveEncrypted: encrypted,
     ...(effective === undefined
       ? {}
       : { users: effective.users, usersDefault: effective.users_default }),

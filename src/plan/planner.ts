@@ -110,6 +110,7 @@ interface Projection {
   name?: string;
   hasAvatar?: boolean;
   encrypted?: boolean;
+  liveEncrypted?: boolean;
   users?: Record<string, number>;
   usersDefault?: number;
   creators?: string[];
@@ -540,6 +541,7 @@ export function planSpace(
 
     const liveEncrypted = str(contentOf(room, "m.room.encryption")?.["algorithm"]) !== undefined;
     projection.encrypted = e.encrypted ?? liveEncrypted;
+    projection.liveEncrypted = liveEncrypted;
     if (e.encrypted === true && !liveEncrypted) {
       const address = simple("encrypted", false, true);
       send(
@@ -1108,6 +1110,7 @@ export function planSpace(
         ...(p.name !== undefined ? { name: p.name } : {}),
         ...(p.hasAvatar !== undefined ? { hasAvatar: p.hasAvatar } : {}),
         ...(p.encrypted !== undefined ? { encrypted: p.encrypted } : {}),
+        ...(p.liveEncrypted === true ? { liveEncrypted: true } : {}),
         ...(p.users !== undefined ? { users: p.users } : {}),
         ...(p.usersDefault !== undefined ? { usersDefault: p.usersDefault } : {}),
         ...(p.creators !== undefined ? { creators: p.creators } : {}),

@@ -26,6 +26,11 @@ export interface PolicyRoomView {
   name?: string;
   hasAvatar?: boolean;
   encrypted?: boolean;
+  /**
+   * The room exists and is encrypted already, so no manifest change can undo it. Only callers
+   * that read the live state know this; absent means "not known" (validate) or "no".
+   */
+  liveEncrypted?: boolean;
   /** The whole `users` map of the power levels. */
   users?: Record<string, number>;
   /** `users_default`; Matrix's default is 0. */

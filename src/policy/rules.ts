@@ -42,18 +42,24 @@ export const adminsRule: PolicyRule = (policies, room) => {
   return out;
 };
 
-export const forbidEncryptionRule: PolicyRule = (policies, room) =>
-  policies.forbid_encryption && room.encrypted === true
-    ? [
-        {
-          severity: "error",
-          code: "policy.forbid-encryption",
-          message: `\`${room.entry}\` is encrypted; policy \`forbid_encryption\` forbids encrypted rooms.`,
-          hint: "Remove `encrypted: true`. Encryption can never be turned off in an existing room.",
-          path: field(room, "encrypted"),
-        },
-      ]
-    : [];
+export const forbidEncryptionRule: PolicyRule = (policies, room) => {
+  if (!policies.forbid_encryption || room.encrypted !== true) return [];
+  // Only a declaration can be taken back; a room that is encrypted already stays so.
+  const live = room.liveEncrypted === true;
+  return [
+    {
+      severity: "error",
+      code: "policy.forbid-encryption",
+      message: live
+        ? `\`${room.entry}\` is already encrypted; policy \`forbid_encryption\` forbids encrypted rooms.`
+        : `\`${room.entry}\` declares \`encrypted: true\`; policy \`forbid_encryption\` forbids encrypted rooms.`,
+      hint: live
+        ? "Encryption cannot be turned off in Matrix: create a new unencrypted room, link it instead and tombstone this one."
+        : "Remove `encrypted: true` (or set `encrypted: false`).",
+      path: field(room, "encrypted"),
+    },
+  ];
+};
 
 export const requireAvatarRule: PolicyRule = (policies, room) =>
   policies.require_avatar !== "off" && room.hasAvatar === false

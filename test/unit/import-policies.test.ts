@@ -35,6 +35,9 @@ describe("import --check-policies", () => {
       "space.power_levels.users",
     ]);
     assert.deepEqual(at("policy.forbid-encryption"), ["rooms.careers.encrypted"]);
+    // The room is encrypted live, not by a declaration: the hint says what can be done about it.
+    const encrypted = found.find((d) => d.code === "policy.forbid-encryption");
+    assert.match(encrypted?.hint ?? "", /^Encryption cannot be turned off in Matrix/);
     // Only the root and careers have avatars.
     assert.deepEqual(at("policy.require-avatar").sort(), [
       "rooms.chapters.avatar",

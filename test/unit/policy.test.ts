@@ -54,6 +54,29 @@ describe("policy forbid_encryption", () => {
       [],
     );
   });
+  it("asks to remove a declaration that only the manifest makes", () => {
+    const found = checkPolicies(policies({ forbid_encryption: true }), [room({ encrypted: true })]);
+    assert.equal(found.length, 1);
+    const d = found[0];
+    assert.ok(d);
+    assert.match(d.message, /`rooms\.general` declares `encrypted: true`/);
+    assert.match(d.hint ?? "", /^Remove `encrypted: true`/);
+  });
+  it("explains that a room encrypted already stays so, instead of asking to remove a declaration", () => {
+    const found = checkPolicies(policies({ forbid_encryption: true }), [
+      room({ encrypted: true, liveEncrypted: true }),
+    ]);
+    assert.equal(found.length, 1);
+    const d = found[0];
+    assert.ok(d);
+    assert.equal(d.code, "policy.forbid-encryption");
+    assert.match(d.message, /`rooms\.general` is already encrypted/);
+    assert.equal(
+      d.hint,
+      "Encryption cannot be turned off in Matrix: create a new unencrypted room, link it instead and tombstone this one.",
+    );
+    assert.doesNotMatch(d.hint ?? "", /Remove/);
+  });
 });
 
 describe("policy require_avatar", () => {
