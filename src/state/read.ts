@@ -1,19 +1,24 @@
 /**
  * Reads the live state a plan needs, with as few round trips as the homeserver allows.
  *
- * 1. whoami (skipped when the caller knows the account already), every alias the
- *    manifests mention, and one filtered `/sync` that lists the account's invites
- *    (with their stripped state) and the joined rooms carrying spaceform's marker:
- *    all at the same time.
- * 2. The rooms to read: each root space (by `id`, else alias, else marker), every
- *    room named by `id` or alias, every room with a marker of these manifests.
- *    Each is read with one `GET /state`, at most `concurrency` at a time; every space
- *    read adds its `m.space.child` rooms to the queue, so the whole tree is walked
- *    without waiting for one level to finish before the next starts.
+ * 1. whoami (skipped when the caller knows the account already) and every alias the
+ *    manifests mention, in parallel; meanwhile one filtered `/sync` (no `since`)
+ *    brings the account's invites (with their stripped state), the joined rooms
+ *    carrying spaceform's marker and, with the default strategy `sync`, the full
+ *    state of every joined room.
+ * 2. The walk: from the rooms the entries name by `id` or alias (the root space
+ *    among them) and the marked rooms, through every space's `m.space.child` links,
+ *    at most `concurrency` rooms at a time. A joined room's state comes from the
+ *    `/sync`; any other room costs one `GET /state` (403 = unreadable, or an invite).
+ *    With strategy `state`, every room costs one `GET /state`, and the walk starts
+ *    before the `/sync` has answered.
  * 3. The directory listing of the rooms whose entry declares `publish`.
  *
- * Why `/state` per room rather than one `/sync` with the state of every joined
- * room: see docs/benchmarks.md (measured on Synapse with 50 and 300 rooms).
+ * Why `sync` by default: measured on Synapse with 50 and 300 rooms, see
+ * docs/benchmarks.md. It costs two requests whatever the size of the space, and is
+ * 2.5 to 3 times faster than `GET /state` per room once the homeserver is 50 ms
+ * away; it is slower (by a third, measured) only when the account has joined many
+ * more rooms outside the space than in it.
  *
  * A room that cannot be read (not a member, unknown) becomes an `unreadable` room,
  * never an exception; a failure of the homeserver or the connection still throws,
@@ -44,20 +49,26 @@ export interface ReadOptions {
    */
   visibility?: "declared" | "all" | "none";
   /**
-   * Where joined rooms' state comes from: one `GET /state` per room (default), or
-   * the one `/sync` that also finds invites and markers, asked for the full state
-   * of every joined room. See docs/benchmarks.md for the trade-off. Without
-   * `syncRooms` on the gateway, always `state`.
+   * Where joined rooms' state comes from: the one `/sync` that also finds invites
+   * and markers, asked for the full state of every joined room (default), or one
+   * `GET /state` per room. See docs/benchmarks.md for the measurements. Without
+   * `syncRooms` on the gateway, or with per-room discovery, always `state`.
    */
   strategy?: "state" | "sync";
   /**
    * How invites and marked rooms are found: one filtered `/sync` (default), or
-   * `/joined_rooms` plus one marker lookup per joined room (strategy `state` only).
+   * `/joined_rooms` plus one marker lookup per joined room (implies strategy `state`).
    */
   discovery?: "sync" | "per-room";
 }
 
 export const DEFAULT_CONCURRENCY = 8;
+export const DEFAULT_STRATEGY = "sync";
+
+function strategyOf(gateway: MatrixGateway, options: ReadOptions): "state" | "sync" {
+  if (!gateway.syncRooms || options.discovery === "per-room") return "state";
+  return options.strategy ?? DEFAULT_STRATEGY;
+}
 
 const MEMBERSHIPS: readonly Membership[] = ["join", "invite", "leave", "ban", "knock"];
 
@@ -231,8 +242,8 @@ async function discover(
   const markerOf = (state: readonly StateEvent[]) =>
     state.find((e) => e.type === MARKER_EVENT_TYPE && e.state_key === "")?.content;
 
-  if (gateway.syncRooms && (options.strategy === "sync" || options.discovery !== "per-room")) {
-    const full = options.strategy === "sync";
+  const full = strategyOf(gateway, options) === "sync";
+  if (gateway.syncRooms && (full || options.discovery !== "per-room")) {
     const { joined, invited } = await gateway.syncRooms(
       uncachedFilter(full ? FULL_STATE_FILTER : DISCOVERY_FILTER),
     );
@@ -308,7 +319,7 @@ async function walk(
 ): Promise<Map<RoomId, LiveRoom>> {
   const rooms = new Map<RoomId, LiveRoom>();
   // Strategy sync: joined rooms' state comes with discovery, so wait for it first.
-  let known = options.strategy === "sync" && gateway.syncRooms ? await discovery : undefined;
+  let known = strategyOf(gateway, options) === "sync" ? await discovery : undefined;
   // Once discovery has answered, an invited room needs no request at all.
   void discovery.then(
     (d) => (known = d),
