@@ -189,11 +189,20 @@ export async function normalise(data: unknown, ctx: NormaliseContext): Promise<N
     return merged;
   };
 
+  // The positions under `defaults.`, gathered once: scanning every position of the file for
+  // every room made loading quadratic in the manifest's size. Rooms' inherited positions added
+  // below never start with `defaults.`, so the list stays what it would be if read per room.
+  const defaultPositions: { rest: PathSegment[]; suffix: string; pos: SourcePosition }[] = [];
+  for (const [path, pos] of Object.entries(ctx.positions)) {
+    if (!path.startsWith("defaults.")) continue;
+    const rest = parseFieldPath(path).slice(1);
+    if (rest.length === 0) continue;
+    defaultPositions.push({ rest, suffix: formatFieldPath(rest), pos });
+  }
+
   const inheritPositions = (address: string, raw: Obj): void => {
     const pl = asObj(raw["power_levels"]);
-    for (const [path, pos] of Object.entries({ ...ctx.positions })) {
-      if (!path.startsWith("defaults.")) continue;
-      const rest = parseFieldPath(path).slice(1);
+    for (const { rest, suffix, pos } of defaultPositions) {
       const [first, second] = rest;
       if (first === undefined) continue;
       const own =
@@ -201,8 +210,7 @@ export async function normalise(data: unknown, ctx: NormaliseContext): Promise<N
           ? pl !== undefined && second in pl
           : first in raw && first !== "power_levels";
       if (own) continue;
-      const target = `${address}.${formatFieldPath(rest)}`;
-      ctx.positions[target] ??= pos;
+      ctx.positions[`${address}.${suffix}`] ??= pos;
     }
   };
 

@@ -167,6 +167,75 @@ describe("loadManifest on a valid manifest", () => {
   });
 });
 
+describe("positions of inherited fields", () => {
+  // Defaults written after the rooms: where a room's inherited field points must not depend
+  // on the order of the file's sections.
+  const TEXT = [
+    "version: 1", //                                  1
+    "space:", //                                      2
+    "  name: Hub", //                                 3
+    "rooms:", //                                      4
+    "  plain: {}", //                                 5
+    "  own:", //                                      6
+    "    topic: Its own topic", //                    7
+    "    power_levels:", //                           8
+    "      kick: 75", //                              9
+    "  open:", //                                     10
+    "    join_rule: public", //                       11
+    "  chapters:", //                                 12
+    "    rooms:", //                                  13
+    "      deep: {}", //                              14
+    "defaults:", //                                   15
+    "  topic: The default topic", //                  16
+    "  join_rule: restricted", //                     17
+    '  allow: ["#hub:example.org"]', //               18
+    "  power_levels:", //                             19
+    "    users:", //                                  20
+    '      "@mod:example.org": 50', //                21
+    "    kick: 50", //                                22
+    "",
+  ].join("\n");
+
+  async function load(): Promise<Awaited<ReturnType<typeof loadManifest>>> {
+    const dir = await mkdtemp(join(tmpdir(), "spaceform-inherit-"));
+    const file = join(dir, "inherit.yaml");
+    await writeFile(file, TEXT);
+    return loadManifest(file);
+  }
+
+  it("a room without its own value points at the defaults line, at any depth", async () => {
+    const { manifest } = await load();
+    assert.ok(manifest);
+    const p = manifest.positions;
+    for (const address of ["rooms.plain", "rooms.open", "rooms.chapters.rooms.deep"]) {
+      assert.deepEqual(p[`${address}.topic`], { line: 16, column: 3 }, address);
+      assert.deepEqual(p[`${address}.power_levels.users`], { line: 20, column: 5 }, address);
+      assert.deepEqual(
+        p[`${address}.power_levels.users["@mod:example.org"]`],
+        { line: 21, column: 7 },
+        address,
+      );
+      assert.deepEqual(p[`${address}.power_levels.kick`], { line: 22, column: 5 }, address);
+    }
+    // The room's own values keep their own lines; the fields it does not set still inherit.
+    assert.deepEqual(p["rooms.own.topic"], { line: 7, column: 5 });
+    assert.deepEqual(p["rooms.own.power_levels.kick"], { line: 9, column: 7 });
+    assert.deepEqual(p["rooms.own.power_levels.users"], { line: 20, column: 5 });
+    assert.deepEqual(p["rooms.open.join_rule"], { line: 11, column: 5 });
+    assert.deepEqual(p["rooms.plain.join_rule"], { line: 17, column: 3 });
+    // The root space does not inherit defaults.
+    assert.equal(p["space.topic"], undefined);
+  });
+
+  it("a diagnostic about an inherited value points at the defaults line", async () => {
+    const { diagnostics } = await load();
+    assert.deepEqual(
+      diagnostics.map((d) => [d.code, d.path, d.line, d.column]),
+      [["manifest.allow-unused", "rooms.open.allow", 18, 3]],
+    );
+  });
+});
+
 describe("field paths", () => {
   it("formats and parses paths with indices and quoted keys", () => {
     const segments = ["rooms", "general", "power_levels", "users", "@a.b:example.org"];
