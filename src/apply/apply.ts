@@ -3,10 +3,11 @@
  *
  * It decides nothing. Every decision (what to create, what to change, what is
  * safe) was made by the planner and shown to a person; the applier only turns
- * room references into room ids, uploads avatar files, and sends requests. The
- * first failing step stops it: later steps may depend on it, and a half-known
- * world is no place to keep going. Running apply again re-reads the live state
- * and plans only what is still missing, so a stopped apply converges.
+ * room references into room ids, uploads avatar files (each distinct image
+ * once), and sends requests. The first failing step stops it: later steps may
+ * depend on it, and a half-known world is no place to keep going. Running apply
+ * again re-reads the live state and plans only what is still missing, so a
+ * stopped apply converges.
  */
 import { dirname, resolve } from "node:path";
 import { UserError, type Diagnostic } from "../diagnostics.ts";
@@ -21,7 +22,7 @@ import {
   type Step,
   type Summary,
 } from "../plan/model.ts";
-import { uploadAvatar } from "./avatar.ts";
+import { uploadAvatar, type UploadedImages } from "./avatar.ts";
 
 export interface ApplyOptions {
   /**
@@ -96,7 +97,7 @@ export async function applyPlan(
     warnings.push(d);
     progress({ kind: "warning", diagnostic: d });
   };
-  const ctx: StepContext = { gateway, created, dirs, warn };
+  const ctx: StepContext = { gateway, created, dirs, warn, uploaded: new Map() };
   const total = plan.steps.length;
 
   for (const [i, step] of plan.steps.entries()) {
@@ -145,6 +146,8 @@ interface StepContext {
   created: Record<string, string>;
   dirs: Record<string, string>;
   warn: (d: Diagnostic) => void;
+  /** Each distinct image is uploaded once per apply and its URL reused. */
+  uploaded: UploadedImages;
 }
 
 async function runStep(step: Step, ctx: StepContext): Promise<void> {
@@ -153,7 +156,12 @@ async function runStep(step: Step, ctx: StepContext): Promise<void> {
     case "create_room": {
       const request = substitute(step.request, ctx.created) as Record<string, Json>;
       if (step.avatar_file) {
-        const avatar = await uploadAvatar(gateway, step.avatar_file, dirOf(ctx, step.space));
+        const avatar = await uploadAvatar(
+          gateway,
+          step.avatar_file,
+          dirOf(ctx, step.space),
+          ctx.uploaded,
+        );
         const initial = Array.isArray(request["initial_state"]) ? request["initial_state"] : [];
         request["initial_state"] = [
           ...initial.filter((e) => !isStateOfType(e, "m.room.avatar")),
@@ -182,7 +190,12 @@ async function runStep(step: Step, ctx: StepContext): Promise<void> {
       );
       return;
     case "set_avatar": {
-      const avatar = await uploadAvatar(gateway, step.avatar_file, dirOf(ctx, step.space));
+      const avatar = await uploadAvatar(
+        gateway,
+        step.avatar_file,
+        dirOf(ctx, step.space),
+        ctx.uploaded,
+      );
       await gateway.sendState(
         resolveRoom(step.room, ctx.created),
         "m.room.avatar",

@@ -18,16 +18,27 @@ export interface UploadedAvatar {
   content: Record<string, unknown>;
 }
 
+/** The `mxc://` URL of each image this apply has uploaded, by its sha256 (hex). */
+export type UploadedImages = Map<string, string>;
+
 /**
  * Uploads `avatar` (a path relative to `baseDir`) and returns the `m.room.avatar`
  * content. Throws when the file is gone or its bytes no longer match the plan:
  * applying an image nobody reviewed would be a surprise.
+ *
+ * An image already in `uploaded` is not read or sent again: homeservers do not
+ * deduplicate uploads, so a logo every room shares would otherwise be stored once
+ * per room. Its URL holds exactly the bytes the plan expects, since they were
+ * hashed before that first upload.
  */
 export async function uploadAvatar(
   gateway: MatrixGateway,
   avatar: AvatarFile,
   baseDir: string,
+  uploaded: UploadedImages = new Map(),
 ): Promise<UploadedAvatar> {
+  const known = uploaded.get(avatar.sha256);
+  if (known !== undefined) return { url: known, content: avatarContent(known, avatar) };
   const path = resolve(baseDir, avatar.file);
   let bytes: Buffer;
   try {
@@ -48,6 +59,7 @@ export async function uploadAvatar(
     type: avatar.mimetype,
     name: basename(avatar.file),
   });
+  uploaded.set(sha256, url);
   return { url, content: avatarContent(url, avatar) };
 }
 

@@ -38,6 +38,7 @@ function recordingGateway(
 ) {
   const calls: Call[] = [];
   let rooms = 0;
+  let uploads = 0;
   const record = (method: string, ...args: unknown[]): void => {
     calls.push({ method, args });
     if (opts.failOn?.method === method) throw opts.failOn.error;
@@ -80,7 +81,8 @@ function recordingGateway(
     },
     upload: (data, o) => {
       record("upload", data.length, o);
-      return Promise.resolve("mxc://test/abc");
+      uploads += 1;
+      return Promise.resolve(`mxc://test/upload${uploads}`);
     },
     requestCount: () => ({ total: calls.length, byKind: {} }),
   };
@@ -196,7 +198,7 @@ describe("applyPlan", () => {
     );
   });
 
-  it("uploads an avatar file, checks its hash and records it in m.room.avatar", async () => {
+  it("uploads an avatar file once, checks its hash and records it in m.room.avatar", async () => {
     const dir = await mkdtemp(join(tmpdir(), "spaceform-apply-"));
     const bytes = Buffer.from("not really a png, the applier only hashes it");
     await writeFile(join(dir, "logo.png"), bytes);
@@ -231,12 +233,13 @@ describe("applyPlan", () => {
     ]);
     const result = await applyPlan(plan, gateway, { manifestDirs: { demo: dir } });
     assert.equal(result.ok, true);
+    // The second step uses the same image: its first upload's URL, no second copy on the server.
     assert.deepEqual(
       calls.map((c) => c.method),
-      ["upload", "createRoom", "upload", "sendState"],
+      ["upload", "createRoom", "sendState"],
     );
     const expected = {
-      url: "mxc://test/abc",
+      url: "mxc://test/upload1",
       info: {
         mimetype: "image/png",
         size: bytes.length,
@@ -249,7 +252,7 @@ describe("applyPlan", () => {
     assert.deepEqual(req.initial_state, [
       { type: "m.room.avatar", state_key: "", content: expected },
     ]);
-    assert.deepEqual(calls[3]!.args, ["!old:test", "m.room.avatar", "", expected]);
+    assert.deepEqual(calls[2]!.args, ["!old:test", "m.room.avatar", "", expected]);
 
     // The file changed after the plan: nothing is uploaded, the step fails and says why.
     await writeFile(join(dir, "logo.png"), "another image");
@@ -259,6 +262,76 @@ describe("applyPlan", () => {
     assert.equal(failed.failure?.index, 1);
     assert.match(failed.failure.error, /changed since the plan was made/);
     assert.equal(again.calls.length, 0);
+  });
+
+  it("uploads each distinct image once per apply: two rooms sharing a logo, one upload", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "spaceform-apply-"));
+    const image = (name: string, text: string) => {
+      const bytes = Buffer.from(text);
+      return {
+        write: () => writeFile(join(dir, name), bytes),
+        avatar_file: {
+          file: name,
+          sha256: createHash("sha256").update(bytes).digest("hex"),
+          mimetype: "image/png",
+          size: bytes.length,
+        },
+      };
+    };
+    const logo = image("logo.png", "the shared logo");
+    // The same bytes under another name are the same image.
+    const copy = image("logo-copy.png", "the shared logo");
+    const other = image("other.png", "another image");
+    await Promise.all([logo.write(), copy.write(), other.write()]);
+    const create = (entry: string, avatar_file: typeof logo.avatar_file): Step => ({
+      ...base,
+      op: "create_room",
+      entry,
+      request: { initial_state: [] },
+      avatar_file,
+      addresses: [entry],
+      description: `create ${entry}`,
+    });
+    const plan = planOf([
+      create("rooms.a", logo.avatar_file),
+      create("rooms.b", logo.avatar_file),
+      create("rooms.c", other.avatar_file),
+      {
+        ...base,
+        op: "set_avatar",
+        room: { room_id: "!old:test" },
+        avatar_file: copy.avatar_file,
+        addresses: ["rooms.d.avatar"],
+        description: "avatar",
+      },
+    ]);
+    const { gateway, calls } = recordingGateway();
+    const result = await applyPlan(plan, gateway, { manifestDirs: { demo: dir } });
+    assert.equal(result.ok, true);
+    assert.deepEqual(
+      calls.filter((c) => c.method === "upload").map((c) => c.args[1]),
+      [
+        { type: "image/png", name: "logo.png" },
+        { type: "image/png", name: "other.png" },
+      ],
+    );
+    const urlOf = (call: Call): unknown => {
+      if (call.method === "sendState") return (call.args[3] as { url: string }).url;
+      const req = call.args[0] as { initial_state: { content: { url: string } }[] };
+      return req.initial_state[0]?.content.url;
+    };
+    assert.deepEqual(calls.filter((c) => c.method !== "upload").map(urlOf), [
+      "mxc://test/upload1",
+      "mxc://test/upload1",
+      "mxc://test/upload2",
+      "mxc://test/upload1",
+    ]);
+    assert.equal(result.requests, 6);
+
+    // Each apply uploads again: a new apply does not trust URLs from an earlier one.
+    const again = recordingGateway();
+    assert.equal((await applyPlan(plan, again.gateway, { manifestDirs: { demo: dir } })).ok, true);
+    assert.equal(again.calls.filter((c) => c.method === "upload").length, 2);
   });
 
   it("stops at the first failing step and reports what was done before it", async () => {
