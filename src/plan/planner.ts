@@ -5,8 +5,9 @@
  * (identity.ts), compares only the fields an entry declares (absent = unmanaged),
  * refuses what Matrix would reject halfway or what would lose something (error
  * diagnostics), and orders the applier's steps so that every request finds what it
- * needs already in place: joins, then creations, then each room's settings, then
- * the space links, then unlinks.
+ * needs already in place: joins; then each new room, parents first, made whole before
+ * the next (its creation, its aliases, its link into its parent space); then the
+ * existing rooms' settings, their space links, and unlinks.
  */
 import type { Diagnostic, Severity } from "../diagnostics.ts";
 import { formatFieldPath, positionOf as findPosition } from "../manifest/fieldpath.ts";
@@ -68,8 +69,14 @@ const JOIN_RULE_MIN_VERSION: Record<string, number> = {
 const HISTORY_DEFAULT = "shared";
 const GUEST_DEFAULT = "forbidden";
 
-type Phase = "join" | "create" | "configure" | "link" | "unlink";
-const PHASES: readonly Phase[] = ["join", "create", "configure", "link", "unlink"];
+type Phase = "join" | "configure" | "link" | "unlink";
+/**
+ * Where a step goes: a phase, or the steps that make one new room. A new room is linked as
+ * soon as it is configured rather than after every creation: a failure then leaves no room
+ * created but unlinked, and under Synapse's rate limits the links are sent while room
+ * creations wait (rc_room_creation) instead of all at the end.
+ */
+type Placement = Phase | { newRoom: string };
 const ACTION_RANK: Record<ChangeAction, number> = { update: 1, create: 2, delete: 3 };
 
 type StepBody = Step extends infer S
@@ -130,13 +137,9 @@ export function planSpace(
 
   const changes: Change[] = [];
   const diagnostics: Diagnostic[] = [];
-  const steps: Record<Phase, Step[]> = {
-    join: [],
-    create: [],
-    configure: [],
-    link: [],
-    unlink: [],
-  };
+  const steps: Record<Phase, Step[]> = { join: [], configure: [], link: [], unlink: [] };
+  /** By entry, in the order of creation (parents before children). */
+  const newRoomSteps = new Map<string, Step[]>();
   const projections = new Map<string, Projection>();
 
   // ---- helpers --------------------------------------------------------------
@@ -188,12 +191,19 @@ export function planSpace(
     });
   };
   const addStep = (
-    phase: Phase,
+    placement: Placement,
     body: StepBody,
     addresses: string[],
     description: string,
   ): void => {
-    steps[phase].push({ ...body, space, addresses, description });
+    const step: Step = { ...body, space, addresses, description };
+    if (typeof placement === "string") {
+      steps[placement].push(step);
+      return;
+    }
+    const group = newRoomSteps.get(placement.newRoom);
+    if (group) group.push(step);
+    else newRoomSteps.set(placement.newRoom, [step]);
   };
 
   // ---- identity -------------------------------------------------------------
@@ -294,7 +304,13 @@ export function planSpace(
       state_sha256: fingerprintState(actual),
     },
     changes,
-    steps: PHASES.flatMap((p) => steps[p]),
+    steps: [
+      ...steps.join,
+      ...[...newRoomSteps.values()].flat(),
+      ...steps.configure,
+      ...steps.link,
+      ...steps.unlink,
+    ],
     diagnostics,
     tree: buildTree(desired.space),
     unmanaged,
@@ -332,7 +348,7 @@ export function planSpace(
         postCreate.push(() => {
           for (const a of alts) {
             addStep(
-              "configure",
+              { newRoom: e.address },
               { op: "create_alias", alias: a, room: { created: e.address } },
               [e.address],
               `create alias ${a} for ${e.address}`,
@@ -341,7 +357,7 @@ export function planSpace(
           const content: Record<string, Json> = { alt_aliases: alts };
           if (alias !== undefined) content["alias"] = alias;
           addStep(
-            "configure",
+            { newRoom: e.address },
             {
               op: "send_state",
               room: { created: e.address },
@@ -394,7 +410,7 @@ export function planSpace(
 
     const avatarFile = e.avatar?.kind === "file" ? avatarFileOf(e.avatar) : undefined;
     addStep(
-      "create",
+      { newRoom: e.address },
       {
         op: "create_room",
         entry: e.address,
@@ -933,8 +949,9 @@ export function planSpace(
     const linkAddress = `${parent.address}.${formatFieldPath(["children", child.key])}`;
     const childRoomId = roomIdOf(child);
     if (c.status === "new") {
-      // Part of the child's creation: no change of its own.
+      // Part of the child's creation: no change of its own, and sent with it.
       sendLink(
+        { newRoom: child.address },
         parent,
         p,
         parentRef,
@@ -953,6 +970,7 @@ export function planSpace(
         childRoomId,
       );
       sendLink(
+        "link",
         parent,
         p,
         parentRef,
@@ -964,6 +982,7 @@ export function planSpace(
     } else if (!sameJson(content, liveChild)) {
       addChange(child, linkAddress, "update", liveChild as Json, content, childRoomId);
       sendLink(
+        "link",
         parent,
         p,
         parentRef,
@@ -1011,6 +1030,7 @@ export function planSpace(
   }
 
   function sendLink(
+    placement: Placement,
     parent: Entry,
     p: Identity,
     parentRef: RoomRef,
@@ -1022,7 +1042,7 @@ export function planSpace(
     if (p.status === "existing")
       requirePower(p.room, "m.space.child", addresses[0] ?? parent.address);
     addStep(
-      "link",
+      placement,
       { op: "send_state", room: parentRef, type: "m.space.child", state_key: stateKey, content },
       addresses,
       description,

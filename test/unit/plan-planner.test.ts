@@ -85,7 +85,7 @@ describe("planSpace", () => {
     assert.equal(plan.tree.children[0]?.room_id, "!g:example.org");
   });
 
-  it("orders creation before settings before links, with placeholders for rooms not created yet", () => {
+  it("creates, configures, then links a new room, with placeholders for rooms not created yet", () => {
     const desired = manifest(
       entry("space", { name: "Demo" }, [
         entry("general", { name: "General", join_rule: "restricted", alt_aliases: ["#lobby"] }),
@@ -114,6 +114,67 @@ describe("planSpace", () => {
       [link.type, link.state_key, link.room],
       ["m.space.child", "$room:rooms.general", { created: "space" }],
     );
+  });
+
+  it("links each new room right after its creation and aliases; existing rooms' settings before their links", () => {
+    const desired = manifest(
+      entry("space", { name: "Demo" }, [
+        entry("general", { topic: "New topic" }),
+        entry("chapters", { alt_aliases: ["#chapters-old"] }, [
+          entry("berlin", {
+            address: "rooms.chapters.rooms.berlin",
+            join_rule: "restricted",
+            alt_aliases: ["#berlin-alt"],
+          }),
+        ]),
+        entry("jobs", { name: "Jobs" }),
+      ]),
+    );
+    const actual = live([
+      room("!s:example.org", [marker("space"), ev("m.room.name", { name: "Old" })]),
+      // An existing room, not linked yet: its topic changes, then it is linked.
+      room("!g:example.org", [marker("general"), ev("m.room.topic", { topic: "Old" })]),
+    ]);
+    const plan = planSpace(desired, actual, DEFAULT_PLAN_OPTIONS);
+    assert.deepEqual(plan.diagnostics, []);
+    assert.deepEqual(
+      plan.steps.map((s) => s.description),
+      [
+        "create space rooms.chapters",
+        "create alias #chapters-old:example.org for rooms.chapters",
+        "set the aliases of rooms.chapters",
+        "link rooms.chapters into space",
+        "create room rooms.chapters.rooms.berlin",
+        "create alias #berlin-alt:example.org for rooms.chapters.rooms.berlin",
+        "set the aliases of rooms.chapters.rooms.berlin",
+        "link rooms.chapters.rooms.berlin into rooms.chapters",
+        "create room rooms.jobs",
+        "link rooms.jobs into space",
+        "set the name of space",
+        "set the topic of rooms.general",
+        "link rooms.general into space",
+        "point rooms.general at its parent space space",
+      ],
+    );
+
+    // Wherever an apply stops, no room it created is left outside its space: every prefix that
+    // ends before a creation leaves each created room linked into its parent.
+    const after = simulateApply(actual, plan.steps);
+    assert.deepEqual(planSpace(desired, after, DEFAULT_PLAN_OPTIONS).changes, []);
+    const known = new Set(actual.rooms.map((r) => r.room_id as string));
+    plan.steps.forEach((step, i) => {
+      if (step.op !== "create_room") return;
+      const partial = simulateApply(actual, plan.steps.slice(0, i));
+      const linked = new Set(
+        partial.rooms.flatMap((r) =>
+          r.state.filter((e) => e.type === "m.space.child").map((e) => e.state_key),
+        ),
+      );
+      const unlinked = partial.rooms
+        .map((r) => r.room_id as string)
+        .filter((id) => !known.has(id) && !linked.has(id));
+      assert.deepEqual(unlinked, [], `stopped before step ${i + 1}`);
+    });
   });
 
   it("skips publish when the directory listing could not be read, and plans it when it could", () => {
