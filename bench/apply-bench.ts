@@ -301,10 +301,14 @@ function hypotheticalOrders(n: number): string[][] {
   return [
     [
       String(n),
-      "spaceform's order: N+1 createRoom, then N links",
+      "N+1 createRoom, then N links (spaceform's order before)",
       replay([...times(n + 1, [create]), ...times(n, [state])]),
     ],
-    [String(n), "links right after each creation", replay([create, ...times(n, [create, state])])],
+    [
+      String(n),
+      "links right after each creation (spaceform's order now)",
+      replay([create, ...times(n, [create, state])]),
+    ],
     [
       String(n),
       "naive: createRoom bare, then 8 state events each",
