@@ -113,15 +113,11 @@ function aliasLocalpart(alias: string): string {
   return alias.slice(1, colon < 0 ? undefined : colon);
 }
 
-interface Projection {
-  name?: string;
-  hasAvatar?: boolean;
-  encrypted?: boolean;
-  liveEncrypted?: boolean;
-  users?: Record<string, number>;
-  usersDefault?: number;
-  creators?: string[];
-}
+/** What a room will look like after apply, as far as the house rules need to know. */
+type Projection = Pick<
+  PolicyRoomView,
+  "name" | "hasAvatar" | "encrypted" | "liveEncrypted" | "users" | "usersDefault" | "creators"
+>;
 
 export function planSpace(
   desired: Manifest,
