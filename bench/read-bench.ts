@@ -20,6 +20,7 @@ import { createGateway, type SdkGateway } from "../src/matrix/sdk-gateway.ts";
 import { MARKER_EVENT_TYPE } from "../src/state/model.ts";
 import { FULL_STATE_FILTER, mapLimit, readLiveState } from "../src/state/read.ts";
 import { getTestHomeserver, randomId, type TestHomeserver } from "../test/homeserver/harness.ts";
+import { NO_POLICIES } from "../src/policy/index.ts";
 
 const { values } = parseArgs({
   options: {
@@ -100,13 +101,7 @@ async function buildSpace(hs: TestHomeserver, n: number): Promise<Fixture> {
     sha256: "",
     version: 1,
     space,
-    policies: {
-      admins: [],
-      forbid_encryption: false,
-      require_avatar: "off",
-      min_moderators: 0,
-      name_prefixes: [],
-    },
+    policies: NO_POLICIES,
     positions: {},
   };
   return { hs, token: bot.accessToken, userId: bot.userId, manifest, root };

@@ -7,6 +7,7 @@ import { createGateway, type SdkGateway } from "../../src/matrix/sdk-gateway.ts"
 import { MARKER_EVENT_TYPE, stateEvent, type LiveRoom } from "../../src/state/model.ts";
 import { readLiveState, readSpaceTree } from "../../src/state/read.ts";
 import { freshWorld, type TestUser, type World } from "../homeserver/harness.ts";
+import { NO_POLICIES } from "../../src/policy/index.ts";
 
 function gatewayFor(world: World, user: TestUser): SdkGateway {
   return createGateway({ baseUrl: world.hs.baseUrl, accessToken: user.accessToken });
@@ -29,13 +30,7 @@ function manifest(name: string, space: Entry): Manifest {
     sha256: "0".repeat(64),
     version: 1,
     space,
-    policies: {
-      admins: [],
-      forbid_encryption: false,
-      require_avatar: "off",
-      min_moderators: 0,
-      name_prefixes: [],
-    },
+    policies: NO_POLICIES,
     positions: {},
   };
 }

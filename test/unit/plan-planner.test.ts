@@ -11,6 +11,7 @@ import { fingerprintState } from "../../src/plan/fingerprint.ts";
 import { DEFAULT_PLAN_OPTIONS, planSpace } from "../../src/plan/planner.ts";
 import type { LiveRoom, LiveState, StateEvent } from "../../src/state/model.ts";
 import { simulateApply } from "../fixtures/plan/simulate.ts";
+import { NO_POLICIES } from "../../src/policy/index.ts";
 
 const BOT = "@bot:example.org";
 
@@ -26,13 +27,7 @@ function manifest(space: Entry): Manifest {
     sha256: "0".repeat(64),
     version: 1,
     space,
-    policies: {
-      admins: [],
-      forbid_encryption: false,
-      require_avatar: "off",
-      min_moderators: 0,
-      name_prefixes: [],
-    },
+    policies: NO_POLICIES,
     positions: { space: { line: 2, column: 1 }, "rooms.general": { line: 5, column: 3 } },
   };
 }

@@ -9,6 +9,7 @@ import { renderMermaid } from "../../src/render/mermaid.ts";
 import { renderText } from "../../src/render/text.ts";
 import { renderJson } from "../../src/render/json.ts";
 import type { LiveRoom, LiveState } from "../../src/state/model.ts";
+import { NO_POLICIES } from "../../src/policy/index.ts";
 
 const BOT = "@bot:example.org";
 
@@ -35,13 +36,7 @@ function bigManifest(rooms: number): Manifest {
     sha256: "0".repeat(64),
     version: 1,
     space: { key: "space", address: "space", kind: "space", name: "Big", children },
-    policies: {
-      admins: [],
-      forbid_encryption: false,
-      require_avatar: "off",
-      min_moderators: 0,
-      name_prefixes: [],
-    },
+    policies: NO_POLICIES,
     positions: {},
   };
 }
@@ -80,13 +75,7 @@ function smallManifest(name: string): Manifest {
         },
       ],
     },
-    policies: {
-      admins: [],
-      forbid_encryption: false,
-      require_avatar: "off",
-      min_moderators: 0,
-      name_prefixes: [],
-    },
+    policies: NO_POLICIES,
     positions: {},
   };
 }
