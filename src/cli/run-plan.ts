@@ -97,11 +97,6 @@ export async function planManifest(
   return { part, live };
 }
 
-/** The fingerprint a saved plan's `based_on.state_sha256` is compared with. */
-export function stateFingerprint(live: LiveState): string {
-  return fingerprintState(live);
-}
-
 export async function runPlan(options: {
   paths: readonly string[];
   env: NodeJS.ProcessEnv;
