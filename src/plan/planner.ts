@@ -524,32 +524,27 @@ export function planSpace(
     planAliases(e, room);
     planJoinRule(e, room, version, send);
 
-    if (e.history_visibility !== undefined) {
-      const live = str(contentOf(room, "m.room.history_visibility")?.["history_visibility"]);
-      if (e.history_visibility !== (live ?? HISTORY_DEFAULT)) {
-        const address = simple("history_visibility", live ?? null, e.history_visibility);
-        send(
-          "m.room.history_visibility",
-          "history_visibility",
-          { history_visibility: e.history_visibility },
-          [address],
-          "set the history visibility",
-        );
-      }
-    }
-    if (e.guest_access !== undefined) {
-      const live = str(contentOf(room, "m.room.guest_access")?.["guest_access"]);
-      if (e.guest_access !== (live ?? GUEST_DEFAULT)) {
-        const address = simple("guest_access", live ?? null, e.guest_access);
-        send(
-          "m.room.guest_access",
-          "guest_access",
-          { guest_access: e.guest_access },
-          [address],
-          "set guest access",
-        );
-      }
-    }
+    // One-string state events whose absence means Matrix's default.
+    const oneString = (
+      field: "history_visibility" | "guest_access",
+      type: string,
+      fallback: string,
+      what: string,
+    ): void => {
+      const wanted = e[field];
+      if (wanted === undefined) return;
+      const live = str(contentOf(room, type)?.[field]);
+      if (wanted === (live ?? fallback)) return;
+      const address = simple(field, live ?? null, wanted);
+      send(type, field, { [field]: wanted }, [address], what);
+    };
+    oneString(
+      "history_visibility",
+      "m.room.history_visibility",
+      HISTORY_DEFAULT,
+      "set the history visibility",
+    );
+    oneString("guest_access", "m.room.guest_access", GUEST_DEFAULT, "set guest access");
 
     const liveEncrypted = str(contentOf(room, "m.room.encryption")?.["algorithm"]) !== undefined;
     projection.encrypted = e.encrypted ?? liveEncrypted;
