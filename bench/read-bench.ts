@@ -1,50 +1,51 @@
-// How long reading a space's live state takes, and in how many requests, for each strategy:
-// strategy sync (the default: one /sync brings the state of every joined room), strategy state
-// (a discovery /sync, then GET /state per room at a bounded parallelism) at several
-// parallelisms and with marker discovery per room instead of by /sync, the full-state /sync
-// request alone, and /hierarchy (discovery only, for reference).
+// `spaceform plan` of a matching space as a whole process, against the floor: a bare Node process
+// that only fetches every room's GET /state, 8 at a time (what reading the current state of N
+// rooms costs at least). Both run side by side in one run, through the same loopback proxy, which
+// adds a delay to every request (--latency) and counts requests and writes.
 //
 // Needs the local relaxed test homeserver (npm run homeserver:start). Not a test: it prints a
 // table, and docs/benchmarks.md records what it printed.
 //
-// A homeserver on loopback answers in about a millisecond; a real one is tens of milliseconds
-// away. --latency adds that much delay to every request (before it is sent) to show how each
-// strategy fares over a real network.
-//
-//   node bench/read-bench.ts [--sizes 50,300] [--rounds 5] [--latency 0,50]
-import { cpus } from "node:os";
+//   node bench/read-bench.ts [--sizes 100,500] [--rounds 3] [--latency 0,50]
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import type { Entry, Manifest } from "../src/manifest/model.ts";
+import { stringify } from "yaml";
 import type { RoomId } from "../src/matrix/ids.ts";
-import { createGateway, type SdkGateway } from "../src/matrix/sdk-gateway.ts";
+import { createGateway } from "../src/matrix/sdk-gateway.ts";
 import { MARKER_EVENT_TYPE } from "../src/state/model.ts";
-import { FULL_STATE_FILTER, mapLimit, readLiveState } from "../src/state/read.ts";
+import { mapLimit } from "../src/util/concurrency.ts";
 import { getTestHomeserver, randomId, type TestHomeserver } from "../test/homeserver/harness.ts";
-import { NO_POLICIES } from "../src/policy/index.ts";
+import { startProxy, type Proxy } from "./proxy.ts";
+import { markdownTable, median } from "./synthetic.ts";
 
 const { values } = parseArgs({
   options: {
-    sizes: { type: "string", default: "50,300" },
-    rounds: { type: "string", default: "5" },
+    sizes: { type: "string", default: "100,500" },
+    rounds: { type: "string", default: "3" },
     latency: { type: "string", default: "0,50" },
-    noise: { type: "string", default: "0" },
   },
 });
-const latencies = values.latency.split(",").map(Number);
-const noise = Number(values.noise);
 const sizes = values.sizes.split(",").map(Number);
+const latencies = values.latency.split(",").map(Number);
 const rounds = Number(values.rounds);
 
+const NODE = process.execPath;
+const CLI = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
+const FLOOR = fileURLToPath(new URL("./floor.ts", import.meta.url));
+const MAX_RSS = fileURLToPath(new URL("./max-rss.ts", import.meta.url));
+
 interface Fixture {
-  hs: TestHomeserver;
   token: string;
-  userId: string;
-  manifest: Manifest;
-  root: RoomId;
+  manifestFile: string;
+  roomIds: RoomId[];
 }
 
-/** A space of `n` rooms as spaceform would have created them: name, topic and marker each. */
-async function buildSpace(hs: TestHomeserver, n: number): Promise<Fixture> {
+/** A space of `n` rooms as spaceform would have created them (name, topic, marker), and its manifest. */
+async function buildSpace(hs: TestHomeserver, n: number, dir: string): Promise<Fixture> {
   const bot = await hs.registerUser(`bench-${n}`);
   const gateway = createGateway({ baseUrl: hs.baseUrl, accessToken: bot.accessToken });
   const name = `bench-${n}-${randomId(4)}`;
@@ -53,17 +54,6 @@ async function buildSpace(hs: TestHomeserver, n: number): Promise<Fixture> {
     state_key: "",
     content: { manifest: name, key },
   });
-  // Rooms of the same account outside the space: what a strategy that reads every joined room
-  // pays for and one that reads the space's rooms does not.
-  await mapLimit(
-    Array.from({ length: noise }, (_, i) => i),
-    4,
-    (i) =>
-      gateway.createRoom({
-        name: `Elsewhere ${i}`,
-        topic: `A room of the same account that is not part of the space (${i}).`,
-      }),
-  );
   const rooms = await mapLimit(
     Array.from({ length: n }, (_, i) => i),
     4,
@@ -88,135 +78,134 @@ async function buildSpace(hs: TestHomeserver, n: number): Promise<Fixture> {
       })),
     ],
   });
-  const space: Entry = {
-    key: "space",
-    address: "space",
-    kind: "space",
-    alias: `#${aliasLocalpart}`,
-    children: [],
-  };
-  const manifest: Manifest = {
-    file: `spaces/${name}.yaml`,
-    name,
-    sha256: "",
+  // Rooms are found by their marker (no alias each: an alias costs one directory lookup).
+  const manifest = {
     version: 1,
-    space,
-    policies: NO_POLICIES,
-    positions: {},
+    space: { alias: `#${aliasLocalpart}`, name: `Bench ${n}` },
+    rooms: Object.fromEntries(
+      rooms.map((_, i) => [
+        `room${i}`,
+        {
+          name: `Room ${i}`,
+          topic: `Topic of room ${i}, long enough to be a realistic one-line description.`,
+        },
+      ]),
+    ),
   };
-  return { hs, token: bot.accessToken, userId: bot.userId, manifest, root };
+  const manifestFile = join(dir, `${name}.yaml`);
+  await writeFile(manifestFile, stringify(manifest));
+  return { token: bot.accessToken, manifestFile, roomIds: [root, ...rooms] };
 }
 
-interface Strategy {
-  name: string;
-  run(g: SdkGateway, f: Fixture): Promise<number /* rooms with state */>;
+interface Run {
+  ms: number;
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  maxRssMb: number;
 }
 
-const known = (f: Fixture) => ({ userId: f.userId, serverName: f.hs.serverName });
-
-const strategies: Strategy[] = [
-  ...[8, 1, 16].map((concurrency): Strategy => ({
-    name: `strategy state, /state ×${concurrency}`,
-    run: async (g, f) =>
-      (await readLiveState(g, f.manifest, { ...known(f), strategy: "state", concurrency })).rooms
-        .length,
-  })),
-  {
-    name: "strategy state ×8, markers per room",
-    run: async (g, f) =>
-      (await readLiveState(g, f.manifest, { ...known(f), discovery: "per-room" })).rooms.length,
-  },
-  {
-    name: "strategy sync",
-    run: async (g, f) =>
-      (await readLiveState(g, f.manifest, { ...known(f), strategy: "sync" })).rooms.length,
-  },
-  {
-    name: "one /sync, all state (request alone)",
-    run: async (g) => {
-      // The gateway makes every /sync filter unique: Synapse's response cache cannot answer it.
-      const { joined } = await g.syncRooms(FULL_STATE_FILTER);
-      return joined.filter((r) => r.state.length > 0).length;
-    },
-  },
-  {
-    name: "/hierarchy (discovery only)",
-    run: async (g, f) => (await g.hierarchy(f.root)).length,
-  },
-];
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? NaN;
+/** Runs a Node process to its end, timing it from spawn to exit, and reads its peak RSS. */
+async function timed(args: string[], env: NodeJS.ProcessEnv, dir: string): Promise<Run> {
+  const rssFile = join(dir, `rss-${randomId(6)}`);
+  const start = performance.now();
+  const r = await new Promise<Omit<Run, "ms" | "maxRssMb">>((resolve, reject) => {
+    const child = spawn(NODE, ["--import", MAX_RSS, ...args], {
+      cwd: dir,
+      env: { PATH: process.env["PATH"], NO_COLOR: "1", SPACEFORM_BENCH_RSS_FILE: rssFile, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      resolve({ code, stdout, stderr });
+    });
+  });
+  const ms = performance.now() - start;
+  const maxRssMb = Number(await readFile(rssFile, "utf8")) / 1024;
+  return { ...r, ms, maxRssMb };
 }
 
 const hs = await getTestHomeserver("relaxed");
+const dir = await mkdtemp(join(tmpdir(), "spaceform-read-bench-"));
 console.log(
   `read benchmark: ${await hs.serverVersion()} at ${hs.baseUrl}; ${cpus().length} cores; ${rounds} rounds; ${new Date().toISOString().slice(0, 10)}`,
 );
 const rows: string[][] = [];
+let failed = false;
 for (const n of sizes) {
   const t0 = performance.now();
-  const fixture = await buildSpace(hs, n);
-  console.log(
-    `built a space of ${n} rooms (+${noise} elsewhere) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
-  );
-  // One warm-up read, so that the first strategy does not pay for Synapse's cold caches alone.
-  await readLiveState(
-    createGateway({ baseUrl: hs.baseUrl, accessToken: fixture.token }),
-    fixture.manifest,
-  );
+  const fixture = await buildSpace(hs, n, dir);
+  const idsFile = join(dir, `ids-${n}.json`);
+  await writeFile(idsFile, JSON.stringify(fixture.roomIds));
+  console.log(`built a space of ${n} rooms in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   for (const latency of latencies) {
-    const delayed: typeof fetch = async (input, init) => {
-      await new Promise((resolve) => setTimeout(resolve, latency));
-      return fetch(input, init);
-    };
-    for (const strategy of strategies) {
-      const times: number[] = [];
-      let requests = "";
-      let rooms = 0;
+    const proxy: Proxy = await startProxy(hs.baseUrl, latency);
+    const env = { MATRIX_HOMESERVER: proxy.url, MATRIX_ACCESS_TOKEN: fixture.token };
+    try {
+      // A warm-up of each, so that neither pays for Synapse's cold caches alone.
+      await timed([FLOOR, idsFile], env, dir);
+      await timed([CLI, "plan", fixture.manifestFile], env, dir);
+      const floor: Run[] = [];
+      const plan: Run[] = [];
+      let planRequests = 0;
+      let planWrites = 0;
       for (let r = 0; r < rounds; r++) {
-        const g = createGateway({
-          baseUrl: hs.baseUrl,
-          accessToken: fixture.token,
-          ...(latency > 0 ? { fetch: delayed } : {}),
-        });
-        const start = performance.now();
-        rooms = await strategy.run(g, fixture);
-        times.push(performance.now() - start);
-        const c = g.requestCount();
-        requests = `${c.total}`;
+        floor.push(await timed([FLOOR, idsFile], env, dir));
+        proxy.reset();
+        const p = await timed([CLI, "plan", "--detailed-exitcode", fixture.manifestFile], env, dir);
+        plan.push(p);
+        planRequests = proxy.requests();
+        planWrites = proxy.writes();
+        if (p.code !== 0) {
+          failed = true;
+          console.error(`plan exited ${String(p.code)}:\n${p.stdout}\n${p.stderr}`);
+        }
       }
+      const f = median(floor.map((x) => x.ms));
+      const p = median(plan.map((x) => x.ms));
+      const ratio = p / f;
+      const withinRequests = planRequests <= n + 1 + 5;
+      if (ratio > 1.5 || !withinRequests || planWrites > 0) failed = true;
       rows.push([
         String(n),
         `${latency} ms`,
-        strategy.name,
-        String(rooms),
-        requests,
-        median(times).toFixed(0),
-        Math.min(...times).toFixed(0),
-        Math.max(...times).toFixed(0),
+        f.toFixed(0),
+        p.toFixed(0),
+        ratio.toFixed(2),
+        `${planRequests} (≤ ${n + 1 + 5})`,
+        String(planWrites),
+        Math.max(...plan.map((x) => x.maxRssMb)).toFixed(0),
       ]);
       console.log(rows.at(-1)?.join(" | "));
+    } finally {
+      await proxy.close();
     }
   }
 }
 
-const header = [
-  "space rooms",
-  "latency",
-  "strategy",
-  "rooms read",
-  "requests",
-  "median ms",
-  "min ms",
-  "max ms",
-];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-const line = (cells: string[]) =>
-  `| ${cells.map((c, i) => (i < 3 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(" | ")} |`;
-console.log(`\n${line(header)}`);
 console.log(
-  `|${widths.map((w, i) => (i < 3 ? `${"-".repeat(w + 1)}-` : `${"-".repeat(w + 1)}:`)).join("|")}|`,
+  `\n${markdownTable(
+    [
+      "rooms",
+      "latency",
+      "floor ms (median)",
+      "plan ms (median)",
+      "plan / floor",
+      "plan requests",
+      "writes",
+      "plan peak RSS MB",
+    ],
+    rows,
+    2,
+  )}`,
 );
-for (const r of rows) console.log(line(r));
+console.log(
+  failed
+    ? "\nA target was missed (plan ≤ 1.5 × floor, ≤ N + 5 requests, 0 writes, exit 0): see above."
+    : "\nEvery target held: plan ≤ 1.5 × floor, ≤ N + 5 requests, 0 writes, no changes planned.",
+);
+process.exitCode = failed ? 1 : 0;

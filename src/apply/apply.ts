@@ -11,7 +11,12 @@
  */
 import { dirname, resolve } from "node:path";
 import { UserError, type Diagnostic } from "../diagnostics.ts";
-import type { GatewayErrorInfo, MatrixGateway } from "../matrix/gateway.ts";
+import {
+  GatewayError,
+  type GatewayErrorInfo,
+  type RequestCounter,
+  type SpaceWriter,
+} from "../matrix/gateway.ts";
 import type { RoomId } from "../matrix/ids.ts";
 import {
   ACTION_SYMBOL,
@@ -77,7 +82,7 @@ const ROOM_PLACEHOLDER = "$room";
 
 export async function applyPlan(
   plan: Plan,
-  gateway: MatrixGateway,
+  gateway: SpaceWriter & RequestCounter,
   options: ApplyOptions = {},
 ): Promise<ApplyResult> {
   if (plan.refused) {
@@ -142,7 +147,7 @@ export async function applyPlan(
 }
 
 interface StepContext {
-  gateway: MatrixGateway;
+  gateway: SpaceWriter;
   created: Record<string, string>;
   dirs: Record<string, string>;
   warn: (d: Diagnostic) => void;
@@ -329,21 +334,21 @@ function realised(plan: Plan, completed: readonly Step[]): Summary {
   return s;
 }
 
-/** What a gateway error says, read by shape so that any wrapper (or a plain Error) works. */
+/** What a failure says: a GatewayError's errcode and status, or a local error's message. */
 export function errorInfo(err: unknown): GatewayErrorInfo {
-  if (err && typeof err === "object") {
-    const e = err as Record<string, unknown>;
+  if (err instanceof GatewayError) {
     const info: GatewayErrorInfo = {
-      message: typeof e["message"] === "string" ? e["message"] : JSON.stringify(err),
+      // A write whose answer never came may still have been carried out.
+      message:
+        err.connection && !err.kind.startsWith("GET ")
+          ? `${err.message}. The homeserver's answer was lost: the request may have taken effect; the next plan shows what it did`
+          : err.message,
     };
-    const data = e["data"] as Record<string, unknown> | undefined;
-    const errcode = e["errcode"] ?? data?.["errcode"];
-    if (typeof errcode === "string") info.errcode = errcode;
-    const status = e["httpStatus"] ?? e["status"];
-    if (typeof status === "number") info.httpStatus = status;
+    if (err.errcode !== undefined) info.errcode = err.errcode;
+    if (err.httpStatus !== undefined) info.httpStatus = err.httpStatus;
     return info;
   }
-  return { message: String(err) };
+  return { message: err instanceof Error ? err.message : String(err) };
 }
 
 function formatError(info: GatewayErrorInfo): string {

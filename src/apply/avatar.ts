@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { basename, resolve } from "node:path";
-import type { MatrixGateway } from "../matrix/gateway.ts";
+import type { SpaceWriter } from "../matrix/gateway.ts";
 import type { AvatarFile } from "../plan/model.ts";
 
 /** Key inside `m.room.avatar` `info` where spaceform records the image's sha256 (hex). */
@@ -32,7 +32,7 @@ export type UploadedImages = Map<string, string>;
  * hashed before that first upload.
  */
 export async function uploadAvatar(
-  gateway: MatrixGateway,
+  gateway: Pick<SpaceWriter, "upload">,
   avatar: AvatarFile,
   baseDir: string,
   uploaded: UploadedImages = new Map(),

@@ -12,10 +12,13 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { UserError, type Diagnostic } from "../diagnostics.ts";
 import { sniffImage } from "../manifest/image.ts";
-import type { MatrixGateway } from "../matrix/gateway.ts";
+import type { HierarchySource, LiveStateSource, MediaSource } from "../matrix/gateway.ts";
+
+/** What import reads: live state, the hierarchy (names of unreadable rooms), media (avatars). */
+export type ImportSource = LiveStateSource & HierarchySource & MediaSource;
 import { isRoomAlias, isRoomId, qualifyAlias, isLocalAliasShorthand } from "../matrix/ids.ts";
 import type { RoomId } from "../matrix/ids.ts";
-import { mapLimit } from "../state/read.ts";
+import { mapLimit } from "../util/concurrency.ts";
 import type { LiveState } from "../state/model.ts";
 import { stateEvent } from "../state/model.ts";
 import { buildImport, type DownloadedAvatar, type ImportedEntry } from "./build.ts";
@@ -23,7 +26,7 @@ import { importLiveState, type ImportResult } from "./manifest.ts";
 
 /** The reader's tree walk (src/state/read.ts `readSpaceTree`), injected so tests can stand in for it. */
 export type ReadSpaceTree = (
-  gateway: MatrixGateway,
+  gateway: ImportSource,
   root: RoomId,
   options: { userId: string; serverName: string },
 ) => Promise<LiveState>;
@@ -56,7 +59,7 @@ const PARALLEL = 8;
 
 /** The room id of the space the user named. */
 export async function resolveTarget(
-  gateway: MatrixGateway,
+  gateway: ImportSource,
   target: string,
   serverName: string,
 ): Promise<RoomId> {
@@ -133,19 +136,13 @@ async function existingBytes(path: string): Promise<Buffer | undefined> {
  * it, and returns the paths as the manifest will write them.
  */
 async function downloadAvatars(
-  gateway: MatrixGateway,
+  gateway: ImportSource,
   live: LiveState,
   root: ImportedEntry,
   req: ImportRequest & { avatarDir: string },
   diagnostics: Diagnostic[],
   saved: string[],
 ): Promise<Record<string, DownloadedAvatar>> {
-  const download = gateway.download?.bind(gateway);
-  if (download === undefined) {
-    throw new UserError(
-      "This build's Matrix gateway cannot download media; --download-avatars is unavailable.",
-    );
-  }
   const cwd = req.cwd ?? process.cwd();
   const manifestDir = req.outFile === undefined ? cwd : dirname(resolve(cwd, req.outFile));
   const dir = resolve(cwd, req.avatarDir);
@@ -162,7 +159,7 @@ async function downloadAvatars(
   await mapLimit([...wanted], PARALLEL, async ([url, entry]) => {
     let data: Uint8Array;
     try {
-      data = (await download(url)).data;
+      data = (await gateway.download(url)).data;
     } catch (err) {
       diagnostics.push({
         severity: "warning",
@@ -200,7 +197,7 @@ async function downloadAvatars(
 }
 
 export async function runImport(
-  gateway: MatrixGateway,
+  gateway: ImportSource,
   readSpaceTree: ReadSpaceTree,
   req: ImportRequest,
   identity?: { userId: string; serverName: string },

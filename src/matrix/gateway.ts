@@ -54,55 +54,75 @@ export class GatewayError extends Error implements GatewayErrorInfo {
 
 /** The rooms part of one `/sync` (no `since`): state events by joined room, stripped state by invite. */
 export interface SyncRooms {
-  /** Joined rooms and the state events the filter let through (state and timeline sections merged). */
+  /**
+   * Joined rooms and the state events the filter let through (state and timeline
+   * sections merged). Discovery only: `/sync` does not return a room's current state.
+   */
   joined: { room_id: RoomId; state: StateEvent[] }[];
   invited: { room_id: RoomId; state: StateEvent[] }[];
 }
 
-export interface MatrixGateway {
+/**
+ * The capabilities, each a small interface: a stage receives only the ones it uses
+ * (the reader a LiveStateSource, the applier a SpaceWriter, import also media and
+ * the hierarchy). The SDK gateway implements them all.
+ */
+
+/** Who the managing account is. */
+export interface AccountSource {
   /** The managing account and its homeserver name. */
   whoami(): Promise<{ user_id: UserId; server_name: string }>;
-  /** All current state of a room (`GET /rooms/{id}/state`). Throws on 403/404. */
+}
+
+/** What the live-state reader needs. */
+export interface LiveStateSource extends AccountSource {
+  /** All current state of a room (`GET /rooms/{id}/state`). Throws a GatewayError on 403/404. */
   roomState(roomId: RoomId): Promise<StateEvent[]>;
-  /** Rooms the account has joined, and rooms it is invited to (with the invite's stripped state). */
-  joinedRooms(): Promise<RoomId[]>;
-  invitedRooms(): Promise<{ room_id: RoomId; state: StateEvent[] }[]>;
+  /** `GET /directory/room/{alias}`; null when the alias does not exist. */
   resolveAlias(alias: string): Promise<{ room_id: RoomId; servers: string[] } | null>;
   directoryVisibility(roomId: RoomId): Promise<"public" | "private">;
-  /** Children of a space, all pages (`GET /rooms/{id}/hierarchy`). */
-  hierarchy(roomId: RoomId, opts?: { maxDepth?: number }): Promise<HierarchyRoom[]>;
+  /** Rooms the account has joined (`GET /joined_rooms`). */
+  joinedRooms(): Promise<RoomId[]>;
+  /** One `/sync` without `since` and with the given filter, answering at once (discovery). */
+  syncRooms(filter: object): Promise<SyncRooms>;
+}
 
+/** What the applier sends. */
+export interface SpaceWriter {
   createRoom(request: CreateRoomRequest): Promise<RoomId>;
   sendState(roomId: RoomId, type: string, stateKey: string, content: object): Promise<void>;
   join(roomIdOrAlias: string, via: string[]): Promise<RoomId>;
   createAlias(alias: string, roomId: RoomId): Promise<void>;
   deleteAlias(alias: string): Promise<void>;
+  directoryVisibility(roomId: RoomId): Promise<"public" | "private">;
   setDirectoryVisibility(roomId: RoomId, visibility: "public" | "private"): Promise<void>;
   upload(data: Uint8Array, opts: { type: string; name: string }): Promise<string>;
-  /**
-   * A media file's bytes (`GET /_matrix/client/v1/media/download/{server}/{id}`,
-   * authenticated), for `import --download-avatars`. Optional so that test doubles
-   * need not implement it.
-   */
-  download?(mxc: string): Promise<{ data: Uint8Array; contentType?: string }>;
+}
 
-  /**
-   * One `/sync` without `since` and with the given filter (the filter JSON of the
-   * spec), answering at once. Optional so that test doubles need not implement it;
-   * the live-state reader falls back to `joinedRooms` and `roomState` without it.
-   */
-  syncRooms?(filter: object): Promise<SyncRooms>;
-  /** One state event's content (`GET /rooms/{id}/state/{type}/{key}`), null when absent. */
-  stateEvent?(
-    roomId: RoomId,
-    type: string,
-    stateKey: string,
-  ): Promise<Record<string, unknown> | null>;
+/** Media bytes, for `import --download-avatars`. */
+export interface MediaSource {
+  /** `GET /_matrix/client/v1/media/download/{server}/{id}` (authenticated). */
+  download(mxc: string): Promise<{ data: Uint8Array; contentType?: string }>;
+}
 
+/** The space hierarchy, for import's names of rooms it cannot read. */
+export interface HierarchySource {
+  /** Children of a space, all pages (`GET /rooms/{id}/hierarchy`). */
+  hierarchy(roomId: RoomId, opts?: { maxDepth?: number }): Promise<HierarchyRoom[]>;
+}
+
+export interface RequestCounter {
   /**
    * Requests made so far, by kind (e.g. `GET /state`, `PUT /state`), and in all.
    * Retries are requests too: they count in `total` and `byKind`, and `retries`
    * says how many of them were retries.
    */
-  requestCount(): { total: number; byKind: Record<string, number>; retries?: number };
+  requestCount(): { total: number; byKind: Record<string, number>; retries: number };
 }
+
+/** Everything, as the SDK gateway provides it and a connection carries it. */
+export type MatrixGateway = LiveStateSource &
+  SpaceWriter &
+  MediaSource &
+  HierarchySource &
+  RequestCounter;

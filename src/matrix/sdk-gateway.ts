@@ -298,24 +298,6 @@ export class SdkGateway implements MatrixGateway {
     return asStateEvents(raw);
   }
 
-  async stateEvent(
-    roomId: RoomId,
-    type: string,
-    stateKey: string,
-  ): Promise<Record<string, unknown> | null> {
-    try {
-      return await this.request<Record<string, unknown>>({
-        kind: "GET /state/{type}",
-        method: Method.Get,
-        path: `/rooms/${enc(roomId)}/state/${enc(type)}/${enc(stateKey)}`,
-        idempotent: true,
-      });
-    } catch (err) {
-      if (err instanceof GatewayError && err.errcode === "M_NOT_FOUND") return null;
-      throw err;
-    }
-  }
-
   async joinedRooms(): Promise<RoomId[]> {
     const r = await this.request<{ joined_rooms?: string[] }>({
       kind: "GET /joined_rooms",
@@ -354,12 +336,6 @@ export class SdkGateway implements MatrixGateway {
       state: asStateEvents(room.invite_state?.events),
     }));
     return { joined, invited };
-  }
-
-  async invitedRooms(): Promise<{ room_id: RoomId; state: StateEvent[] }[]> {
-    // Joined rooms' state and timelines filtered away: only invites are left.
-    const { invited } = await this.syncRooms(INVITES_ONLY_FILTER);
-    return invited;
   }
 
   async resolveAlias(alias: string): Promise<{ room_id: RoomId; servers: string[] } | null> {
@@ -539,18 +515,6 @@ function uncached(filter: object): object {
     },
   };
 }
-
-/** A /sync filter that lets through nothing but invites (with their stripped state). */
-const INVITES_ONLY_FILTER = {
-  presence: { not_types: ["*"] },
-  account_data: { not_types: ["*"] },
-  room: {
-    state: { not_types: ["*"] },
-    timeline: { limit: 0, not_types: ["*"] },
-    ephemeral: { not_types: ["*"] },
-    account_data: { not_types: ["*"] },
-  },
-};
 
 export function createGateway(options: GatewayOptions): SdkGateway {
   return new SdkGateway(options);

@@ -1,24 +1,19 @@
 /**
- * Reads the live state a plan needs, with as few round trips as the homeserver allows.
+ * Reads the current, resolved state of every room a plan needs: exactly what
+ * `GET /rooms/{id}/state` returns, one request per room, a bounded number at a time.
  *
  * 1. whoami (skipped when the caller knows the account already) and every alias the
  *    manifests mention, in parallel; meanwhile one filtered `/sync` (no `since`)
- *    brings the account's invites (with their stripped state), the joined rooms
- *    carrying spaceform's marker and, with the default strategy `sync`, the full
- *    state of every joined room.
+ *    finds the account's invites (with their stripped state) and the joined rooms
+ *    carrying spaceform's marker. That `/sync` is discovery only: its `state` section
+ *    is the state before its timeline, not the current state, and misses events on a
+ *    concurrent branch of a forked room DAG (docs/benchmarks.md), so no room's state
+ *    is taken from it.
  * 2. The walk: from the rooms the entries name by `id` or alias (the root space
  *    among them) and the marked rooms, through every space's `m.space.child` links,
- *    at most `concurrency` rooms at a time. A joined room's state comes from the
- *    `/sync`; any other room costs one `GET /state` (403 = unreadable, or an invite).
- *    With strategy `state`, every room costs one `GET /state`, and the walk starts
- *    before the `/sync` has answered.
+ *    at most `concurrency` rooms at a time, one `GET /state` each (403 = unreadable,
+ *    or an invite).
  * 3. The directory listing of the rooms whose entry declares `publish`.
- *
- * Why `sync` by default: measured on Synapse with 50 and 300 rooms, see
- * docs/benchmarks.md. It costs two requests whatever the size of the space, and is
- * 2.3 times faster than `GET /state` per room (8 in parallel) once the homeserver
- * is 50 ms away; it is slower (by about half, measured) only when the account has
- * joined many more rooms outside the space than in it.
  *
  * A room that cannot be read (not a member, unknown) becomes an `unreadable` room,
  * never an exception; a failure of the homeserver or the connection still throws,
@@ -27,7 +22,7 @@
  * fingerprint is stable.
  */
 import { allEntries, type Entry, type Manifest } from "../manifest/model.ts";
-import type { MatrixGateway } from "../matrix/gateway.ts";
+import { GatewayError, type LiveStateSource } from "../matrix/gateway.ts";
 import { isRoomId, qualifyAlias, type RoomId, type UserId } from "../matrix/ids.ts";
 import {
   MARKER_EVENT_TYPE,
@@ -36,6 +31,7 @@ import {
   type Membership,
   type StateEvent,
 } from "./model.ts";
+import { crawl, mapLimit } from "../util/concurrency.ts";
 
 export interface ReadOptions {
   /** The managing account, when known already (saves the whoami request). */
@@ -48,28 +44,9 @@ export interface ReadOptions {
    * (default), every readable room (import), or none.
    */
   visibility?: "declared" | "all" | "none";
-  /**
-   * Where joined rooms' state comes from: the one `/sync` that also finds invites
-   * and markers, asked for the full state of every joined room (default), or one
-   * `GET /state` per room. See docs/benchmarks.md for the measurements. Without
-   * `syncRooms` on the gateway, or with per-room discovery, always `state`.
-   */
-  strategy?: "state" | "sync";
-  /**
-   * How invites and marked rooms are found: one filtered `/sync` (default), or
-   * `/joined_rooms` plus one marker lookup per joined room (implies strategy `state`).
-   */
-  discovery?: "sync" | "per-room";
 }
 
 export const DEFAULT_CONCURRENCY = 8;
-export const DEFAULT_STRATEGY = "sync";
-
-function strategyOf(gateway: MatrixGateway, options: ReadOptions): "state" | "sync" {
-  if (!gateway.syncRooms || options.discovery === "per-room") return "state";
-  return options.strategy ?? DEFAULT_STRATEGY;
-}
-
 const MEMBERSHIPS: readonly Membership[] = ["join", "invite", "leave", "ban", "knock"];
 
 const QUIET = {
@@ -81,33 +58,29 @@ const QUIET_ROOM = {
   account_data: { not_types: ["*"] },
 } as const;
 
-/** Discovery for strategy `state`: nothing but marker events of joined rooms, and invites. */
-export const DISCOVERY_FILTER = {
-  ...QUIET,
-  room: {
-    ...QUIET_ROOM,
-    state: { types: [MARKER_EVENT_TYPE], lazy_load_members: false },
-    // A marker sent after creation can sit in the timeline rather than the state section.
-    timeline: { limit: 1, types: [MARKER_EVENT_TYPE] },
-  },
-};
-
 /**
- * Discovery and state for strategy `sync`: the full state of every joined room. Lazy
- * loading leaves out other people's member events (Synapse keeps the account's own,
- * and those of the timeline's one sender, which `clean` drops).
+ * Discovery among the given rooms: their marker events (joined rooms) and the
+ * stripped state of invites. No timeline: Synapse's cost of an initial `/sync`
+ * grows with the rooms it covers and the timeline it returns, so the filter names
+ * the rooms it asks about (measured in docs/benchmarks.md).
  */
-export const FULL_STATE_FILTER = {
-  ...QUIET,
-  room: {
-    ...QUIET_ROOM,
-    state: { lazy_load_members: true },
-    timeline: { limit: 1 },
-  },
-};
+export function discoveryFilter(rooms: readonly RoomId[]): object {
+  return {
+    ...QUIET,
+    room: {
+      ...QUIET_ROOM,
+      rooms,
+      state: { types: [MARKER_EVENT_TYPE], lazy_load_members: false },
+      timeline: { limit: 0 },
+    },
+  };
+}
+
+/** Rooms named in one discovery `/sync`: keeps its filter, a query parameter, a few kB long. */
+const DISCOVERY_CHUNK = 50;
 
 export async function readLiveState(
-  gateway: MatrixGateway,
+  gateway: LiveStateSource,
   manifests: Manifest[] | Manifest,
   options: ReadOptions = {},
 ): Promise<LiveState> {
@@ -120,22 +93,18 @@ export async function readLiveState(
     ...(entry.alt_aliases ?? []),
     ...(entry.allow ?? []).filter((a) => !isRoomId(a)),
   ]);
-  // Discovery runs while the aliases resolve and the walk starts from the rooms
-  // already known: it is the slowest request, and most rooms do not wait for it.
-  const discovery = discover(gateway, new Set(list.map((m) => m.name)), options);
-  discovery.catch(() => undefined); // observed below; an alias failure must not leave it unhandled
   const aliases = await resolveAliases(gateway, aliasesWritten, who.server_name, options);
 
   // Rooms the entries stand for by id or alias: where the walk starts. Marked rooms
-  // join it when discovery answers.
+  // join it when discovery finds them.
   const start = new Set<RoomId>();
   for (const { entry } of entries) {
     if (entry.id !== undefined) start.add(entry.id);
     const target = canonicalTarget(entry, aliases, who.server_name);
     if (target) start.add(target);
   }
-  const rooms = await walk(gateway, [...start], who.user_id, discovery, options);
-  const discovered = await discovery;
+  const names = new Set(list.map((m) => m.name));
+  const rooms = await walk(gateway, [...start], who.user_id, names, options);
 
   if ((options.visibility ?? "declared") !== "none") {
     const wanted =
@@ -143,9 +112,7 @@ export async function readLiveState(
         ? [...rooms.keys()]
         : entries
             .filter(({ entry }) => entry.publish !== undefined)
-            .flatMap(({ m, entry }) =>
-              roomsOfEntry(m, entry, aliases, discovered, who.server_name),
-            );
+            .flatMap(({ m, entry }) => roomsOfEntry(m, entry, aliases, rooms, who.server_name));
     await readVisibility(gateway, rooms, wanted, options);
   }
 
@@ -163,9 +130,9 @@ export async function readLiveState(
  * room's directory listing.
  */
 export async function readSpaceTree(
-  gateway: MatrixGateway,
+  gateway: LiveStateSource,
   root: string,
-  options: Omit<ReadOptions, "visibility" | "discovery"> = {},
+  options: Omit<ReadOptions, "visibility"> = {},
 ): Promise<LiveState & { root: RoomId | null }> {
   const who = await identify(gateway, options);
   const aliases: Record<string, RoomId | null> = {};
@@ -180,8 +147,7 @@ export async function readSpaceTree(
   if (rootId === null) {
     return { root: null, server_name: who.server_name, user_id: who.user_id, rooms: [], aliases };
   }
-  const discovery = discover(gateway, new Set(), options);
-  const rooms = await walk(gateway, [rootId], who.user_id, discovery, options);
+  const rooms = await walk(gateway, [rootId], who.user_id, null, options);
   await readVisibility(gateway, rooms, [...rooms.keys()], options);
   return {
     root: rootId,
@@ -193,7 +159,7 @@ export async function readSpaceTree(
 }
 
 async function identify(
-  gateway: MatrixGateway,
+  gateway: LiveStateSource,
   options: ReadOptions,
 ): Promise<{ user_id: UserId; server_name: string }> {
   if (options.userId !== undefined && options.serverName !== undefined) {
@@ -203,7 +169,7 @@ async function identify(
 }
 
 async function resolveAliases(
-  gateway: MatrixGateway,
+  gateway: LiveStateSource,
   written: readonly string[],
   serverName: string,
   options: ReadOptions,
@@ -218,66 +184,40 @@ async function resolveAliases(
 }
 
 interface Discovered {
-  /** Joined rooms carrying a marker of one of the manifests: room → marker. */
-  marked: Map<RoomId, { manifest: string; key: string }>;
+  /** Joined rooms carrying a marker of one of the manifests. */
+  marked: RoomId[];
   /** Invites: room → the invite's stripped state. */
   invites: Map<RoomId, StateEvent[]>;
-  /** Strategy `sync`: the state of every joined room, so that none needs a request. */
-  joined?: Map<RoomId, StateEvent[]>;
 }
 
+/** Markers and invites among `ask`, one `/sync` per chunk of rooms. */
 async function discover(
-  gateway: MatrixGateway,
+  gateway: LiveStateSource,
+  ask: readonly RoomId[],
   manifestNames: ReadonlySet<string>,
-  options: ReadOptions,
 ): Promise<Discovered> {
-  const marked = new Map<RoomId, { manifest: string; key: string }>();
-  const note = (roomId: RoomId, content: Record<string, unknown> | null | undefined): void => {
-    const manifest = content?.["manifest"];
-    const key = content?.["key"];
-    if (typeof manifest === "string" && typeof key === "string" && manifestNames.has(manifest)) {
-      marked.set(roomId, { manifest, key });
+  const marked: RoomId[] = [];
+  const invites = new Map<RoomId, StateEvent[]>();
+  const chunks: RoomId[][] = [];
+  for (let i = 0; i < ask.length; i += DISCOVERY_CHUNK)
+    chunks.push(ask.slice(i, i + DISCOVERY_CHUNK));
+  for (const chunk of chunks) {
+    const { joined, invited } = await gateway.syncRooms(discoveryFilter(chunk));
+    for (const room of joined) {
+      const marker = readMarker(room.state);
+      if (marker !== undefined && manifestNames.has(marker.manifest)) marked.push(room.room_id);
     }
-  };
-  const markerOf = (state: readonly StateEvent[]) =>
-    state.find((e) => e.type === MARKER_EVENT_TYPE && e.state_key === "")?.content;
-
-  const full = strategyOf(gateway, options) === "sync";
-  if (gateway.syncRooms && (full || options.discovery !== "per-room")) {
-    const { joined, invited } = await gateway.syncRooms(
-      uncachedFilter(full ? FULL_STATE_FILTER : DISCOVERY_FILTER),
-    );
-    for (const room of joined) note(room.room_id, markerOf(room.state));
-    return {
-      marked,
-      invites: new Map(invited.map((r) => [r.room_id, r.state])),
-      ...(full ? { joined: new Map(joined.map((r) => [r.room_id, r.state])) } : {}),
-    };
+    for (const room of invited) invites.set(room.room_id, room.state);
   }
-
-  const [joined, invited] = await Promise.all([gateway.joinedRooms(), gateway.invitedRooms()]);
-  const lookup = gateway.stateEvent?.bind(gateway);
-  await mapLimit(joined, options.concurrency ?? DEFAULT_CONCURRENCY, async (roomId) => {
-    note(
-      roomId,
-      lookup
-        ? await lookup(roomId, MARKER_EVENT_TYPE, "")
-        : markerOf(await gateway.roomState(roomId)),
-    );
-  });
-  return { marked, invites: new Map(invited.map((r) => [r.room_id, r.state])) };
+  return { marked, invites };
 }
 
-/**
- * Synapse answers an initial `/sync` whose parameters equal a recent one's from a
- * cache (`sync_response_cache_duration`, 2 minutes by default): a plan right after
- * an apply would see the invites and markers of before it, and propose to create
- * again a room that has no alias. A sender nobody can be makes every request's
- * filter unique without changing what it selects.
- */
-function uncachedFilter(filter: typeof DISCOVERY_FILTER | typeof FULL_STATE_FILTER): object {
-  const nonce = `@spaceform-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}:invalid`;
-  return { ...filter, presence: { ...filter.presence, not_senders: [nonce] } };
+/** The spaceform marker of a room's state, when it has a well-formed one. */
+function readMarker(state: readonly StateEvent[]): { manifest: string; key: string } | undefined {
+  const content = state.find((e) => e.type === MARKER_EVENT_TYPE && e.state_key === "")?.content;
+  const manifest = content?.["manifest"];
+  const key = content?.["key"];
+  return typeof manifest === "string" && typeof key === "string" ? { manifest, key } : undefined;
 }
 
 function canonicalTarget(
@@ -293,81 +233,79 @@ function roomsOfEntry(
   manifest: Manifest,
   entry: Entry,
   aliases: Record<string, RoomId | null>,
-  discovered: Discovered,
+  rooms: ReadonlyMap<RoomId, LiveRoom>,
   serverName: string,
 ): RoomId[] {
   const out: RoomId[] = [];
   if (entry.id !== undefined) out.push(entry.id);
   const target = canonicalTarget(entry, aliases, serverName);
   if (target) out.push(target);
-  for (const [roomId, marker] of discovered.marked) {
-    if (marker.manifest === manifest.name && marker.key === entry.key) out.push(roomId);
+  for (const room of rooms.values()) {
+    const marker = readMarker(room.state);
+    if (marker?.manifest === manifest.name && marker.key === entry.key) out.push(room.room_id);
   }
   return out;
 }
 
 /**
- * Reads every start room, every marked room discovery finds, and everything
- * reachable from them through `m.space.child`.
+ * Reads every start room and everything reachable from it through `m.space.child`;
+ * then asks discovery about the rooms the walk could not account for: joined rooms
+ * it did not reach (they may carry a marker of `manifestNames`; null: markers are not
+ * wanted) and rooms it could not read (they may be invites). Marked rooms are read
+ * and walked in turn, until nothing new turns up.
  */
 async function walk(
-  gateway: MatrixGateway,
+  gateway: LiveStateSource,
   start: readonly RoomId[],
   userId: UserId,
-  discovery: Promise<Discovered>,
+  manifestNames: ReadonlySet<string> | null,
   options: ReadOptions,
 ): Promise<Map<RoomId, LiveRoom>> {
   const rooms = new Map<RoomId, LiveRoom>();
-  // Strategy sync: joined rooms' state comes with discovery, so wait for it first.
-  let known = strategyOf(gateway, options) === "sync" ? await discovery : undefined;
-  // Once discovery has answered, an invited room needs no request at all.
-  void discovery.then(
-    (d) => (known = d),
-    () => undefined,
-  );
-  await crawl(
-    start,
-    options.concurrency ?? DEFAULT_CONCURRENCY,
-    async (roomId) => {
-      const room = await readRoom(gateway, roomId, userId, discovery, known);
+  const joinedRooms = manifestNames === null ? Promise.resolve([]) : gateway.joinedRooms();
+  joinedRooms.catch(() => undefined); // awaited below, after the walk
+  const read = (ids: readonly RoomId[]): Promise<void> =>
+    crawl(ids, options.concurrency ?? DEFAULT_CONCURRENCY, async (roomId) => {
+      if (rooms.has(roomId)) return [];
+      const room = await readRoom(gateway, roomId, userId);
       rooms.set(roomId, room);
       return childrenOf(room);
-    },
-    discovery.then((d) => [...d.marked.keys()]),
-  );
+    });
+  await read(start);
+  const joined = await joinedRooms;
+  const asked = new Set<RoomId>();
+  for (;;) {
+    const ask = [
+      ...joined.filter((id) => !rooms.has(id)),
+      ...[...rooms.values()].filter((r) => r.membership !== "join").map((r) => r.room_id),
+    ].filter((id) => !asked.has(id));
+    if (ask.length === 0) break;
+    for (const id of ask) asked.add(id);
+    const found = await discover(gateway, ask, manifestNames ?? new Set());
+    for (const [id, stripped] of found.invites) {
+      if (rooms.has(id)) rooms.set(id, invited(id, stripped, userId));
+    }
+    await read(found.marked);
+  }
   return rooms;
 }
 
 async function readRoom(
-  gateway: MatrixGateway,
+  gateway: LiveStateSource,
   roomId: RoomId,
   userId: UserId,
-  discovery: Promise<Discovered>,
-  known: Discovered | undefined,
 ): Promise<LiveRoom> {
-  const synced = known?.joined?.get(roomId);
-  if (synced !== undefined) {
-    return { room_id: roomId, membership: "join", state: clean(synced, userId) };
-  }
-  const invite = known?.invites.get(roomId);
-  if (invite !== undefined) return invited(roomId, invite, userId);
-
   let state: StateEvent[];
   try {
     state = await gateway.roomState(roomId);
   } catch (err) {
     const reason = unreadableReason(err);
     if (reason === null) throw err;
-    // Not readable: an invite explains why (and brings the stripped state).
-    const late = (await discovery).invites.get(roomId);
-    if (late !== undefined) return invited(roomId, late, userId);
     return { room_id: roomId, membership: "none", state: [], unreadable: reason };
   }
   const own = state.find((e) => e.type === "m.room.member" && e.state_key === userId);
   const membership = asMembership(own?.content["membership"]);
   if (membership !== "join") {
-    const late = (await discovery).invites.get(roomId);
-    if (late !== undefined) return invited(roomId, late, userId);
     // Synapse answers /state of a room the account left with the state of that
     // moment: stale, so not passed on as the room's state.
     return {
@@ -389,11 +327,11 @@ function invited(roomId: RoomId, stripped: readonly StateEvent[], userId: UserId
 
 /** Why a room is unreadable, for the errors that mean so; null for any other failure. */
 function unreadableReason(err: unknown): string | null {
-  const e = (err ?? {}) as { httpStatus?: unknown; errcode?: unknown };
-  const code = typeof e.errcode === "string" ? e.errcode : `HTTP ${String(e.httpStatus)}`;
-  if (e.httpStatus === 403)
+  if (!(err instanceof GatewayError)) return null;
+  const code = err.errcode ?? `HTTP ${String(err.httpStatus)}`;
+  if (err.httpStatus === 403)
     return `the managing account is not a member and has no invite (${code})`;
-  if (e.httpStatus === 404) return `the homeserver does not know this room (${code})`;
+  if (err.httpStatus === 404) return `the homeserver does not know this room (${code})`;
   return null;
 }
 
@@ -424,7 +362,7 @@ export function childrenOf(room: LiveRoom): RoomId[] {
 }
 
 async function readVisibility(
-  gateway: MatrixGateway,
+  gateway: LiveStateSource,
   rooms: Map<RoomId, LiveRoom>,
   wanted: readonly RoomId[],
   options: ReadOptions,
@@ -443,78 +381,4 @@ async function readVisibility(
 /** Code-point order (never locale order), so output is the same on every machine. */
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** `fn` over every item, at most `limit` at a time; results in input order. */
-export async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
-  return results;
-}
-
-/**
- * Visits every start item, every item `later` brings when it resolves, and every
- * item `visit` returns, once each, at most `limit` at a time. Unlike reading level
- * by level, a child starts as soon as a slot is free. The first failure rejects
- * (visits under way finish unobserved).
- */
-export function crawl<T>(
-  start: readonly T[],
-  limit: number,
-  visit: (item: T) => Promise<readonly T[]>,
-  later: Promise<readonly T[]> = Promise.resolve([]),
-): Promise<void> {
-  const seen = new Set<T>();
-  const queue: T[] = [];
-  let active = 0;
-  let waiting = true;
-  let failed = false;
-  const add = (items: readonly T[]): void => {
-    for (const item of items) {
-      if (!seen.has(item)) {
-        seen.add(item);
-        queue.push(item);
-      }
-    }
-  };
-  add(start);
-  return new Promise((resolve, reject) => {
-    const fail = (err: unknown): void => {
-      failed = true;
-      reject(err instanceof Error ? err : new Error(String(err)));
-    };
-    const pump = (): void => {
-      if (failed) return;
-      if (queue.length === 0 && active === 0 && !waiting) {
-        resolve();
-        return;
-      }
-      while (active < Math.max(1, limit) && queue.length > 0) {
-        const item = queue.shift() as T;
-        active++;
-        visit(item).then((more) => {
-          active--;
-          add(more);
-          pump();
-        }, fail);
-      }
-    };
-    later.then((items) => {
-      waiting = false;
-      add(items);
-      pump();
-    }, fail);
-    pump();
-  });
 }

@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { applyPlan, substitute, type ProgressEvent } from "../../src/apply/apply.ts";
 import { formatApplyFailure, formatApplySummary, formatProgress } from "../../src/apply/report.ts";
 import { UserError } from "../../src/diagnostics.ts";
-import type { MatrixGateway } from "../../src/matrix/gateway.ts";
-import type { RoomId, UserId } from "../../src/matrix/ids.ts";
+import { GatewayError, type RequestCounter, type SpaceWriter } from "../../src/matrix/gateway.ts";
+import type { RoomId } from "../../src/matrix/ids.ts";
 import {
   combinePlans,
   type Change,
@@ -22,14 +22,13 @@ interface Call {
   args: unknown[];
 }
 
-class MatrixLikeError extends Error {
-  errcode: string;
-  httpStatus: number;
-  constructor(errcode: string, httpStatus: number, message: string) {
-    super(message);
-    this.errcode = errcode;
-    this.httpStatus = httpStatus;
-  }
+/** The error the gateway throws when the homeserver answers with a Matrix error. */
+function matrixError(errcode: string, httpStatus: number, message: string, kind: string): Error {
+  return new GatewayError(`${errcode}: ${message} (${kind}, HTTP ${httpStatus})`, {
+    kind,
+    errcode,
+    httpStatus,
+  });
 }
 
 /** Records every call; `failOn` makes the n-th call of a method throw. */
@@ -43,17 +42,11 @@ function recordingGateway(
     calls.push({ method, args });
     if (opts.failOn?.method === method) throw opts.failOn.error;
   };
-  const gateway: MatrixGateway = {
-    whoami: () => Promise.resolve({ user_id: "@bot:test" as UserId, server_name: "test" }),
-    roomState: () => Promise.resolve([]),
-    joinedRooms: () => Promise.resolve([]),
-    invitedRooms: () => Promise.resolve([]),
-    resolveAlias: () => Promise.resolve(null),
+  const gateway: SpaceWriter & RequestCounter = {
     directoryVisibility: (roomId) => {
       record("directoryVisibility", roomId);
       return Promise.resolve(opts.visibilityAfterCreate === "private" ? "private" : "public");
     },
-    hierarchy: () => Promise.resolve([]),
     createRoom: (request) => {
       record("createRoom", request);
       rooms += 1;
@@ -84,7 +77,7 @@ function recordingGateway(
       uploads += 1;
       return Promise.resolve(`mxc://test/upload${uploads}`);
     },
-    requestCount: () => ({ total: calls.length, byKind: {} }),
+    requestCount: () => ({ total: calls.length, byKind: {}, retries: 0 }),
   };
   return { gateway, calls };
 }
@@ -338,7 +331,12 @@ describe("applyPlan", () => {
     const { gateway, calls } = recordingGateway({
       failOn: {
         method: "createAlias",
-        error: new MatrixLikeError("M_UNKNOWN", 409, "Room alias #taken:test already exists"),
+        error: matrixError(
+          "M_UNKNOWN",
+          409,
+          "Room alias #taken:test already exists",
+          "PUT /directory/room",
+        ),
       },
     });
     const plan = planOf(
@@ -411,7 +409,12 @@ describe("applyPlan", () => {
     const { gateway, calls } = recordingGateway({
       failOn: {
         method: "setDirectoryVisibility",
-        error: new MatrixLikeError("M_FORBIDDEN", 403, "Not allowed to publish room"),
+        error: matrixError(
+          "M_FORBIDDEN",
+          403,
+          "Not allowed to publish room",
+          "PUT /directory/list/room",
+        ),
       },
     });
     const plan = planOf([

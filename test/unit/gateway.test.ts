@@ -192,15 +192,15 @@ describe("sdk gateway against a scripted server", () => {
   });
 
   it("turns a request that never answers into a connection error after the timeout", async () => {
-    hs.script(`GET ${V3}/joined_rooms`, "hang");
+    hs.script(`GET ${V3}/rooms/${encodeURIComponent(ROOM)}/state`, "hang");
     const { g } = gateway({ requestTimeoutMs: 150, retry: { maxConnectionAttempts: 2 } });
-    await assert.rejects(g.joinedRooms(), (err) => {
+    await assert.rejects(g.roomState(ROOM), (err) => {
       assert.ok(err instanceof GatewayError);
       assert.equal(err.connection, true);
-      assert.match(err.message, /no answer within 0\.15 s \(GET \/joined_rooms\)/);
+      assert.match(err.message, /no answer within 0\.15 s \(GET \/state\)/);
       return true;
     });
-    assert.equal(hs.count(`GET ${V3}/joined_rooms`), 2);
+    assert.equal(hs.count(`GET ${V3}/rooms/${encodeURIComponent(ROOM)}/state`), 2);
   });
 
   it("a rejected token is a UserError naming MATRIX_ACCESS_TOKEN, without the token", async () => {
@@ -259,7 +259,7 @@ describe("sdk gateway against a scripted server", () => {
   });
 
   it("a server that is not a homeserver gives a plain message, not a stack of SDK text", async () => {
-    hs.script(`GET ${V3}/joined_rooms`, {
+    hs.script(`GET ${V3}/account/whoami`, {
       status: 502,
       body: "Bad Gateway",
       headers: {
@@ -267,12 +267,12 @@ describe("sdk gateway against a scripted server", () => {
       },
     });
     const { g } = gateway();
-    await assert.rejects(g.joinedRooms(), (err) => {
+    await assert.rejects(g.whoami(), (err) => {
       assert.ok(err instanceof GatewayError);
       assert.equal(err.httpStatus, 502);
       assert.equal(
         err.message,
-        "the homeserver answered HTTP 502 to GET /joined_rooms, not a Matrix response",
+        "the homeserver answered HTTP 502 to GET /whoami, not a Matrix response",
       );
       return true;
     });
