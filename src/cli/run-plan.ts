@@ -11,8 +11,7 @@ import { UserError, hasErrors, type Diagnostic } from "../diagnostics.ts";
 import { loadManifests } from "../manifest/load.ts";
 import type { Manifest } from "../manifest/model.ts";
 import type { MatrixGateway } from "../matrix/gateway.ts";
-import { PLAN_FORMAT_VERSION, combinePlans, type Plan, type SpacePlan } from "../plan/model.ts";
-import { fingerprintState } from "../plan/fingerprint.ts";
+import { combinePlans, type Plan, type PlanOptionsRecord, type SpacePlan } from "../plan/model.ts";
 import { planSpace } from "../plan/planner.ts";
 import { renderJson } from "../render/json.ts";
 import { renderMarkdown } from "../render/markdown.ts";
@@ -97,6 +96,14 @@ export async function planManifest(
   return { part, live };
 }
 
+/** The options as the plan document records them. */
+export function optionsRecord(options: PlanOptions = {}): PlanOptionsRecord {
+  return {
+    unlink_unmanaged: options.unlinkUnmanaged ?? false,
+    max_removals: options.maxRemovals ?? DEFAULT_MAX_REMOVALS,
+  };
+}
+
 export async function runPlan(options: {
   paths: readonly string[];
   env: NodeJS.ProcessEnv;
@@ -115,76 +122,12 @@ export async function runPlan(options: {
     parts.push(r.part);
     live.push(r.live);
   }
-  const plan = combinePlans(parts, { version: VERSION, now: options.plan?.now ?? new Date() });
+  const plan = combinePlans(parts, {
+    version: VERSION,
+    now: options.plan?.now ?? new Date(),
+    options: optionsRecord(options.plan),
+  });
   return { plan, manifests, connection, live, loadWarnings: warnings };
-}
-
-/** A saved plan is recognised by its content, not its file name: a JSON object with `format_version`. */
-export function parseSavedPlan(text: string): Plan | undefined {
-  const trimmed = text.trimStart();
-  if (!trimmed.startsWith("{")) return undefined;
-  let doc: unknown;
-  try {
-    doc = JSON.parse(trimmed);
-  } catch {
-    return undefined;
-  }
-  if (doc === null || typeof doc !== "object" || !("format_version" in doc)) return undefined;
-  const version = doc.format_version;
-  if (version !== PLAN_FORMAT_VERSION) {
-    throw new UserError(
-      `This saved plan has format_version ${JSON.stringify(version)}; this spaceform (${VERSION}) applies format_version ${PLAN_FORMAT_VERSION}. Run plan again with this version.`,
-    );
-  }
-  const plan = doc as Plan;
-  if (!Array.isArray(plan.steps) || !Array.isArray(plan.based_on)) {
-    throw new UserError("This saved plan is incomplete (no steps or based_on). Run plan again.");
-  }
-  return plan;
-}
-
-/**
- * Refuses a saved plan that no longer describes the world: made as another
- * account or for another server, made from a manifest that has changed since,
- * or made from live state that has moved since (its fingerprint differs).
- */
-export async function checkSavedPlan(
-  plan: Plan,
-  connection: Connection,
-  log: (line: string) => void,
-): Promise<void> {
-  for (const b of plan.based_on) {
-    if (b.user_id !== connection.userId || b.server_name !== connection.serverName) {
-      throw new UserError(
-        `This saved plan was made as ${b.user_id} on ${b.server_name}, but MATRIX_ACCESS_TOKEN belongs to ${connection.userId} on ${connection.serverName}. Apply it with the account it was made for, or run plan again.`,
-      );
-    }
-  }
-  for (const b of plan.based_on) {
-    const { manifests, diagnostics } = await loadManifests([b.manifest_file]);
-    const manifest = manifests.find((m) => m.name === b.space);
-    if (!manifest || hasErrors(diagnostics)) {
-      throw new UserError(
-        `Cannot check the saved plan for ${b.space}: its manifest ${b.manifest_file} is missing or no longer valid here. Apply from the folder the plan was made in, or run plan again.`,
-        diagnostics.filter((d) => d.severity === "error"),
-      );
-    }
-    if (manifest.sha256 !== b.manifest_sha256) {
-      throw new UserError(
-        `Saved plan is stale: ${b.manifest_file} changed since the plan was made. Run plan again.`,
-      );
-    }
-    log(`Checking that the live state of ${b.space} has not changed since the plan …`);
-    const live = await readLiveState(connection.gateway, manifest, {
-      userId: connection.userId,
-      serverName: connection.serverName,
-    });
-    if (fingerprintState(live) !== b.state_sha256) {
-      throw new UserError(
-        `Saved plan is stale: the live state of ${b.space} changed since the plan was made. Run plan again.`,
-      );
-    }
-  }
 }
 
 export function renderPlan(

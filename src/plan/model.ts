@@ -131,10 +131,22 @@ export interface Summary {
   delete: number;
 }
 
+/** The planning options a plan was made with: a saved plan is checked against a fresh plan made with them. */
+export interface PlanOptionsRecord {
+  unlink_unmanaged: boolean;
+  max_removals: number;
+}
+
+export const DEFAULT_PLAN_OPTIONS_RECORD: PlanOptionsRecord = {
+  unlink_unmanaged: false,
+  max_removals: 5,
+};
+
 export interface Plan {
   format_version: typeof PLAN_FORMAT_VERSION;
   spaceform_version: string;
   created_at: string;
+  options: PlanOptionsRecord;
   /** One entry per manifest; the concatenations below keep their order. */
   based_on: BasedOn[];
   changes: Change[];
@@ -155,7 +167,7 @@ export function summarize(changes: readonly Change[]): Summary {
 
 export function combinePlans(
   parts: readonly SpacePlan[],
-  meta: { version: string; now: Date },
+  meta: { version: string; now: Date; options?: PlanOptionsRecord },
 ): Plan {
   const changes = parts.flatMap((p) => p.changes);
   const diagnostics = parts.flatMap((p) => p.diagnostics);
@@ -163,6 +175,7 @@ export function combinePlans(
     format_version: PLAN_FORMAT_VERSION,
     spaceform_version: meta.version,
     created_at: meta.now.toISOString(),
+    options: meta.options ?? DEFAULT_PLAN_OPTIONS_RECORD,
     based_on: parts.map((p) => p.based_on),
     changes,
     summary: summarize(changes),

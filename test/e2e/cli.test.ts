@@ -200,21 +200,90 @@ describe("spaceform plan / apply (CLI, end to end)", () => {
     assert.equal(repaired.topic, "General discussion");
   });
 
-  it("refuses a saved plan that was refused, or of another format, before connecting", async () => {
-    const refused = join(dir, "refused.plan.json");
-    await writeFile(
-      refused,
-      JSON.stringify({ format_version: 1, refused: true, steps: [], based_on: [] }),
-    );
+  it("refuses a saved plan that was refused, corrupted, or of another format, before connecting", async () => {
     const offline = { ...env, MATRIX_HOMESERVER: "http://127.0.0.1:9" };
+    const made = await cli(["plan", "--format", "json", file]);
+    assert.equal(made.code, 0, made.stderr);
+    const plan = JSON.parse(made.stdout) as Record<string, unknown>;
+
+    const refused = join(dir, "refused.plan.json");
+    await writeFile(refused, JSON.stringify({ ...plan, refused: true }));
     const r = await cli(["apply", refused], offline);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /is a refused plan; it can never be applied/);
+
+    const corrupted = join(dir, "corrupted.plan.json");
+    const { steps: _steps, ...withoutSteps } = plan;
+    await writeFile(corrupted, JSON.stringify({ ...withoutSteps, summary: { create: -1 } }));
+    const c = await cli(["apply", corrupted], offline);
+    assert.equal(c.code, 1);
+    assert.ok(
+      c.stderr.includes(
+        `${corrupted} is not a valid spaceform plan (schemas/plan.schema.json); it was edited or is corrupted, and nothing was sent:\n  (the document): must have required property 'steps'\n`,
+      ),
+      c.stderr,
+    );
+    assert.match(c.stderr, /\/summary: must have required property 'update'/);
+    assert.match(c.stderr, /\/summary\/create: must be >= 0/);
+
     const future = join(dir, "future.plan.json");
     await writeFile(future, JSON.stringify({ format_version: 99, steps: [], based_on: [] }));
     const f = await cli(["apply", future], offline);
     assert.equal(f.code, 1);
     assert.match(f.stderr, /format_version 99/);
+  });
+
+  it("refuses a saved plan whose steps were edited: what runs is what was reviewed", async () => {
+    const general = await roomOf(botClient, world.alias("general"));
+    await botClient.sendStateEvent(
+      general,
+      "m.room.topic" as never,
+      { topic: "drift 4" } as never,
+      "",
+    );
+    const planFile = join(dir, "edited.plan.json");
+    const made = await cli(["plan", "--out", planFile, file]);
+    assert.equal(made.code, 0, made.stderr);
+    const text = await readFile(planFile, "utf8");
+    interface Doc {
+      steps: { op: string; content?: Record<string, unknown>; description: string }[];
+    }
+    const original = JSON.parse(text) as Doc;
+    const [step, ...others] = original.steps;
+    assert.ok(step !== undefined && others.length === 0, "one step");
+    assert.equal(step.content?.["topic"], "General discussion");
+
+    // The step sends another topic than the reviewed change says.
+    const edited = JSON.parse(text) as Doc;
+    (edited.steps[0]?.content ?? {})["topic"] = "Nobody reviewed this";
+    await writeFile(planFile, JSON.stringify(edited, null, 2));
+    const e = await cli(["apply", planFile]);
+    assert.equal(e.code, 1);
+    assert.ok(
+      e.stderr.includes(
+        `This saved plan is not the plan spaceform makes for these manifests and this live state: its step 1 (${step.description}) is not what spaceform would send there.`,
+      ),
+      e.stderr,
+    );
+
+    // A step added to the file.
+    const added = JSON.parse(text) as Doc;
+    added.steps.push({ ...structuredClone(step), description: "looks harmless" });
+    await writeFile(planFile, JSON.stringify(added, null, 2));
+    const a = await cli(["apply", planFile]);
+    assert.equal(a.code, 1);
+    assert.match(a.stderr, /its step 2 \(looks harmless\) is not what spaceform would send there/);
+
+    // Nothing of either reached the room; the file as it was made applies.
+    const topic = (await botClient.getStateEvent(general, "m.room.topic", "")) as { topic: string };
+    assert.equal(topic.topic, "drift 4");
+    await writeFile(planFile, text);
+    const ok = await cli(["apply", planFile]);
+    assert.equal(ok.code, 0, ok.stderr);
+    const repaired = (await botClient.getStateEvent(general, "m.room.topic", "")) as {
+      topic: string;
+    };
+    assert.equal(repaired.topic, "General discussion");
   });
 
   it("refuses a lock-out in plan and apply", async () => {

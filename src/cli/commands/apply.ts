@@ -56,6 +56,7 @@ export function applyCommand(setExit: (code: number) => void): CommandModule<obj
         ),
     handler: async (args) => {
       const runPlanModule = await import("../run-plan.ts");
+      const savedPlans = await import("../saved-plan.ts");
       const { readFile, stat } = await import("node:fs/promises");
       const err = palette(colorEnabled(process.stderr));
       const log = (line: string): void => {
@@ -70,7 +71,7 @@ export function applyCommand(setExit: (code: number) => void): CommandModule<obj
           (s) => s.isFile(),
           () => false,
         );
-        if (isFile) saved = runPlanModule.parseSavedPlan(await readFile(path, "utf8"));
+        if (isFile) saved = savedPlans.parseSavedPlan(await readFile(path, "utf8"), path);
         if (saved?.refused === true) {
           throw new UserError(
             `${path} is a refused plan; it can never be applied. Fix what it reports and run plan again.`,
@@ -89,7 +90,7 @@ export function applyCommand(setExit: (code: number) => void): CommandModule<obj
       let connection: Connection;
       if (saved) {
         connection = await runPlanModule.connect(process.env, log);
-        await runPlanModule.checkSavedPlan(saved, connection, log);
+        await savedPlans.checkSavedPlan(saved, connection, log);
         plan = saved;
         process.stdout.write(runPlanModule.renderPlan(plan, "text", colorEnabled(process.stdout)));
       } else {

@@ -22,7 +22,7 @@ async function readPlan(file: string): Promise<Plan> {
       `Cannot read the plan file ${file}. Make it with 'spaceform plan --out ${file}'.`,
     );
   }
-  const { parseSavedPlan } = await import("../run-plan.ts");
+  const { parseSavedPlan } = await import("../saved-plan.ts");
   const plan = parseSavedPlan(text);
   if (!plan)
     throw new UserError(
