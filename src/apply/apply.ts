@@ -27,7 +27,7 @@ import {
   type Step,
   type Summary,
 } from "../plan/model.ts";
-import { uploadAvatar, type UploadedImages } from "./avatar.ts";
+import { uploadAvatar, uploadLimitOnce, type UploadedImages } from "./avatar.ts";
 
 export interface ApplyOptions {
   /**
@@ -102,7 +102,14 @@ export async function applyPlan(
     warnings.push(d);
     progress({ kind: "warning", diagnostic: d });
   };
-  const ctx: StepContext = { gateway, created, dirs, warn, uploaded: new Map() };
+  const ctx: StepContext = {
+    gateway,
+    created,
+    dirs,
+    warn,
+    uploaded: new Map(),
+    uploadLimit: uploadLimitOnce(gateway),
+  };
   const total = plan.steps.length;
 
   for (const [i, step] of plan.steps.entries()) {
@@ -153,6 +160,8 @@ interface StepContext {
   warn: (d: Diagnostic) => void;
   /** Each distinct image is uploaded once per apply and its URL reused. */
   uploaded: UploadedImages;
+  /** The homeserver's upload limit, asked once, before the first upload. */
+  uploadLimit: () => Promise<number | null>;
 }
 
 async function runStep(step: Step, ctx: StepContext): Promise<void> {
@@ -166,6 +175,7 @@ async function runStep(step: Step, ctx: StepContext): Promise<void> {
           step.avatar_file,
           dirOf(ctx, step.space),
           ctx.uploaded,
+          ctx.uploadLimit,
         );
         const initial = Array.isArray(request["initial_state"]) ? request["initial_state"] : [];
         request["initial_state"] = [
@@ -200,6 +210,7 @@ async function runStep(step: Step, ctx: StepContext): Promise<void> {
         step.avatar_file,
         dirOf(ctx, step.space),
         ctx.uploaded,
+        ctx.uploadLimit,
       );
       await gateway.sendState(
         resolveRoom(step.room, ctx.created),

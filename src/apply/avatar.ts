@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { basename, resolve } from "node:path";
-import type { SpaceWriter } from "../matrix/gateway.ts";
+import { GatewayError, type SpaceWriter } from "../matrix/gateway.ts";
 import type { AvatarFile } from "../plan/model.ts";
 
 /** Key inside `m.room.avatar` `info` where spaceform records the image's sha256 (hex). */
@@ -36,9 +36,16 @@ export async function uploadAvatar(
   avatar: AvatarFile,
   baseDir: string,
   uploaded: UploadedImages = new Map(),
+  uploadLimit: () => Promise<number | null> = () => Promise.resolve(null),
 ): Promise<UploadedAvatar> {
   const known = uploaded.get(avatar.sha256);
   if (known !== undefined) return { url: known, content: avatarContent(known, avatar) };
+  const limit = await uploadLimit();
+  if (limit !== null && avatar.size > limit) {
+    throw new Error(
+      `the avatar file ${avatar.file} is ${avatar.size} bytes, but this homeserver accepts uploads of at most ${limit} bytes (m.upload.size); use a smaller image`,
+    );
+  }
   const path = resolve(baseDir, avatar.file);
   let bytes: Buffer;
   try {
@@ -61,6 +68,25 @@ export async function uploadAvatar(
   });
   uploaded.set(sha256, url);
   return { url, content: avatarContent(url, avatar) };
+}
+
+/**
+ * The homeserver's upload limit, asked once per apply and only when an image is to
+ * be uploaded; a server that does not answer the media config endpoint names none.
+ */
+export function uploadLimitOnce(
+  gateway: Pick<SpaceWriter, "uploadLimit">,
+): () => Promise<number | null> {
+  let asked: Promise<number | null> | undefined;
+  return () => {
+    asked ??= gateway.uploadLimit().catch((err: unknown) => {
+      if (err instanceof GatewayError && (err.httpStatus === 404 || err.httpStatus === 400)) {
+        return null;
+      }
+      throw err;
+    });
+    return asked;
+  };
 }
 
 export function avatarContent(url: string, avatar: AvatarFile): Record<string, unknown> {

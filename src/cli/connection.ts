@@ -6,7 +6,7 @@
  * without network (validate) never load it.
  */
 import { UserError } from "../diagnostics.ts";
-import type { MatrixGateway } from "../matrix/gateway.ts";
+import { GatewayError, type MatrixGateway } from "../matrix/gateway.ts";
 import type { UserId } from "../matrix/ids.ts";
 import type { GatewayOptions } from "../matrix/sdk-gateway.ts";
 
@@ -91,13 +91,12 @@ export async function connectFromEnv(
   try {
     who = await gateway.whoami();
   } catch (err) {
-    if (err instanceof UserError) throw err;
-    const e = err as { connection?: unknown; httpStatus?: unknown; errcode?: unknown };
-    const message = err instanceof Error ? err.message : String(err);
-    if (e.connection === true) {
+    if (!(err instanceof GatewayError)) throw err;
+    const message = err.message;
+    if (err.connection) {
       throw new UserError(`${message}. Check MATRIX_HOMESERVER and the network.`);
     }
-    if (typeof e.httpStatus === "number" && e.errcode === undefined) {
+    if (err.httpStatus !== undefined && err.errcode === undefined) {
       throw new UserError(
         `MATRIX_HOMESERVER (${baseUrl}) does not look like a Matrix homeserver: ${message}. Use the client-server base URL (what /.well-known/matrix/client names), e.g. https://matrix.example.org`,
       );

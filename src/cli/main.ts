@@ -11,6 +11,7 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { UserError } from "../diagnostics.ts";
+import { GatewayError } from "../matrix/gateway.ts";
 import { validateCommand } from "./commands/validate.ts";
 import { planCommand } from "./commands/plan.ts";
 import { applyCommand } from "./commands/apply.ts";
@@ -18,6 +19,12 @@ import { importCommand } from "./commands/import.ts";
 import { githubCommand } from "./commands/github.ts";
 import { VERSION } from "../version.ts";
 import { formatUserError } from "./output.ts";
+
+/** `spaceform: homeserver problem: … (GET /sync)`: always naming the request. */
+function formatHomeserverProblem(err: GatewayError): string {
+  const named = err.message.includes(err.kind) ? err.message : `${err.message} (${err.kind})`;
+  return `Error: homeserver problem: ${named}\n`;
+}
 
 /** matrix-js-sdk needs Node 22 or newer; `npm ci` brings Node 24 (the `node` package) for npm scripts and npx. */
 const MIN_NODE_MAJOR = 22;
@@ -90,6 +97,12 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof UserError) {
       process.stderr.write(formatUserError(err));
+      return 1;
+    }
+    // The homeserver or the network failed (an HTTP error, a body that is not JSON, a reset, a
+    // rate limit that outlasted every retry, a rejected token): the user's to look into, not a bug.
+    if (err instanceof GatewayError) {
+      process.stderr.write(formatHomeserverProblem(err));
       return 1;
     }
     const e = err instanceof Error ? err : new Error(String(err));

@@ -97,6 +97,8 @@ export interface SpaceWriter {
   directoryVisibility(roomId: RoomId): Promise<"public" | "private">;
   setDirectoryVisibility(roomId: RoomId, visibility: "public" | "private"): Promise<void>;
   upload(data: Uint8Array, opts: { type: string; name: string }): Promise<string>;
+  /** The homeserver's upload size limit in bytes (`m.upload.size`), null when it names none. */
+  uploadLimit(): Promise<number | null>;
 }
 
 /** Media bytes, for `import --download-avatars`. */

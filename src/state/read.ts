@@ -23,6 +23,7 @@
  */
 import { allEntries, type Entry, type Manifest } from "../manifest/model.ts";
 import { GatewayError, type LiveStateSource } from "../matrix/gateway.ts";
+import { userIdOf } from "../matrix/responses.ts";
 import { isRoomId, qualifyAlias, type RoomId, type UserId } from "../matrix/ids.ts";
 import {
   MARKER_EVENT_TYPE,
@@ -163,7 +164,10 @@ async function identify(
   options: ReadOptions,
 ): Promise<{ user_id: UserId; server_name: string }> {
   if (options.userId !== undefined && options.serverName !== undefined) {
-    return { user_id: options.userId as UserId, server_name: options.serverName };
+    return {
+      user_id: userIdOf("the known account", options.userId),
+      server_name: options.serverName,
+    };
   }
   return gateway.whoami();
 }

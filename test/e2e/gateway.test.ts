@@ -3,7 +3,7 @@
 // told and gets every event through, saying so; a rejected token is the user's error.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { UserError } from "../../src/diagnostics.ts";
+import { GatewayError } from "../../src/matrix/gateway.ts";
 import { connectFromEnv } from "../../src/cli/connection.ts";
 import { createGateway } from "../../src/matrix/sdk-gateway.ts";
 import { freshWorld } from "../homeserver/harness.ts";
@@ -42,7 +42,7 @@ describe("gateway on Synapse", () => {
     assert.equal(topic?.content["topic"], `burst ${events - 1}`, "the last event landed");
   });
 
-  it("connectFromEnv: the real account and server; a wrong token is a UserError", async (t) => {
+  it("connectFromEnv: the real account and server; a wrong token is a GatewayError naming the variable", async (t) => {
     const world = await freshWorld(t);
     const c = await connectFromEnv({
       MATRIX_HOMESERVER: world.hs.baseUrl,
@@ -55,8 +55,9 @@ describe("gateway on Synapse", () => {
     await assert.rejects(
       connectFromEnv({ MATRIX_HOMESERVER: world.hs.baseUrl, MATRIX_ACCESS_TOKEN: wrong }),
       (err) => {
-        assert.ok(err instanceof UserError);
-        assert.match(err.message, /rejected MATRIX_ACCESS_TOKEN \(M_UNKNOWN_TOKEN\)/);
+        assert.ok(err instanceof GatewayError);
+        assert.equal(err.errcode, "M_UNKNOWN_TOKEN");
+        assert.match(err.message, /rejected MATRIX_ACCESS_TOKEN \(M_UNKNOWN_TOKEN, GET \/whoami\)/);
         assert.ok(!err.message.includes(wrong));
         return true;
       },

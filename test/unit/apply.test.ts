@@ -33,7 +33,11 @@ function matrixError(errcode: string, httpStatus: number, message: string, kind:
 
 /** Records every call; `failOn` makes the n-th call of a method throw. */
 function recordingGateway(
-  opts: { failOn?: { method: string; error: Error }; visibilityAfterCreate?: string } = {},
+  opts: {
+    failOn?: { method: string; error: Error };
+    visibilityAfterCreate?: string;
+    uploadLimit?: number;
+  } = {},
 ) {
   const calls: Call[] = [];
   let rooms = 0;
@@ -72,6 +76,7 @@ function recordingGateway(
       record("setDirectoryVisibility", roomId, visibility);
       return Promise.resolve();
     },
+    uploadLimit: () => Promise.resolve(opts.uploadLimit ?? null),
     upload: (data, o) => {
       record("upload", data.length, o);
       uploads += 1;
@@ -255,6 +260,31 @@ describe("applyPlan", () => {
     assert.equal(failed.failure?.index, 1);
     assert.match(failed.failure.error, /changed since the plan was made/);
     assert.equal(again.calls.length, 0);
+  });
+
+  it("refuses an avatar larger than the homeserver's m.upload.size before sending anything", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "spaceform-apply-"));
+    const bytes = Buffer.alloc(2048, 1);
+    await writeFile(join(dir, "big.png"), bytes);
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    const { gateway, calls } = recordingGateway({ uploadLimit: 1024 });
+    const plan = planOf([
+      {
+        ...base,
+        op: "set_avatar",
+        room: { room_id: "!old:test" },
+        avatar_file: { file: "big.png", sha256, mimetype: "image/png", size: bytes.length },
+        addresses: ["rooms.x.avatar"],
+        description: "avatar",
+      },
+    ]);
+    const result = await applyPlan(plan, gateway, { manifestDirs: { demo: dir } });
+    assert.equal(result.ok, false);
+    assert.equal(
+      result.failure?.error,
+      "the avatar file big.png is 2048 bytes, but this homeserver accepts uploads of at most 1024 bytes (m.upload.size); use a smaller image",
+    );
+    assert.deepEqual(calls, [], "nothing was uploaded or sent");
   });
 
   it("uploads each distinct image once per apply: two rooms sharing a logo, one upload", async () => {

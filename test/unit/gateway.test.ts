@@ -3,7 +3,7 @@
 // are clear and never carry the access token, and the SDK prints nothing. This fake only stands
 // in for failures a real homeserver will not produce on demand; test/e2e covers real Synapse.
 import assert from "node:assert/strict";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { UserError } from "../../src/diagnostics.ts";
@@ -11,69 +11,9 @@ import { connectFromEnv } from "../../src/cli/connection.ts";
 import { GatewayError } from "../../src/matrix/gateway.ts";
 import type { RoomId } from "../../src/matrix/ids.ts";
 import { createGateway, type GatewayOptions } from "../../src/matrix/sdk-gateway.ts";
+import { FakeHomeserver, type Reply } from "../fixtures/fake-homeserver.ts";
 
 const TOKEN = "syt_c3BhY2Vmb3Jt_SECRETSECRET_0a1b2c";
-
-type Reply = { status: number; body?: unknown; headers?: Record<string, string> } | "drop" | "hang";
-
-interface Seen {
-  method: string;
-  url: string;
-  authorization: string | undefined;
-  body: string;
-}
-
-/** Answers each request with the next scripted reply for its "METHOD path" (the last one repeats). */
-class FakeHomeserver {
-  readonly seen: Seen[] = [];
-  private readonly scripts = new Map<string, Reply[]>();
-  private readonly server = createServer((req, res) => void this.handle(req, res));
-  baseUrl = "";
-
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => {
-      this.server.close(() => {
-        resolve();
-      });
-    });
-  }
-  script(route: string, ...replies: Reply[]): void {
-    this.scripts.set(route, replies);
-    this.seen.length = 0;
-  }
-  count(route: string): number {
-    return this.seen.filter((s) => `${s.method} ${s.url.split("?")[0]}` === route).length;
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let body = "";
-    for await (const chunk of req) body += String(chunk);
-    const url = req.url ?? "";
-    this.seen.push({
-      method: req.method ?? "",
-      url,
-      authorization: req.headers.authorization,
-      body,
-    });
-    const route = `${req.method} ${url.split("?")[0]}`;
-    const script = this.scripts.get(route);
-    const reply = script && script.length > 1 ? script.shift() : script?.[0];
-    if (reply === undefined) {
-      res.writeHead(404, { "content-type": "application/json" });
-      res.end(JSON.stringify({ errcode: "M_UNRECOGNIZED", error: `no script for ${route}` }));
-    } else if (reply === "drop") {
-      req.socket.destroy();
-    } else if (reply !== "hang") {
-      res.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
-      res.end(JSON.stringify(reply.body ?? {}));
-    }
-  }
-}
 
 const V3 = "/_matrix/client/v3";
 const hs = new FakeHomeserver();
@@ -203,15 +143,16 @@ describe("sdk gateway against a scripted server", () => {
     assert.equal(hs.count(`GET ${V3}/rooms/${encodeURIComponent(ROOM)}/state`), 2);
   });
 
-  it("a rejected token is a UserError naming MATRIX_ACCESS_TOKEN, without the token", async () => {
+  it("a rejected token is a GatewayError naming MATRIX_ACCESS_TOKEN and the request, without the token", async () => {
     hs.script(`GET ${V3}/account/whoami`, {
       status: 401,
       body: { errcode: "M_UNKNOWN_TOKEN", error: `Unknown token ${TOKEN}`, soft_logout: false },
     });
     const { g } = gateway();
     await assert.rejects(g.whoami(), (err) => {
-      assert.ok(err instanceof UserError);
-      assert.match(err.message, /rejected MATRIX_ACCESS_TOKEN \(M_UNKNOWN_TOKEN\)/);
+      assert.ok(err instanceof GatewayError);
+      assert.equal(err.errcode, "M_UNKNOWN_TOKEN");
+      assert.match(err.message, /rejected MATRIX_ACCESS_TOKEN \(M_UNKNOWN_TOKEN, GET \/whoami\)/);
       assert.ok(!err.message.includes(TOKEN));
       return true;
     });
