@@ -67,6 +67,17 @@ export function readAccessToken(value: string | undefined): string {
   return token;
 }
 
+let gatewayModule: Promise<typeof import("../matrix/sdk-gateway.ts")> | undefined;
+
+/**
+ * Starts loading the gateway and matrix-js-sdk (a few hundred milliseconds) without
+ * sending anything, so that a command can read its manifests meanwhile.
+ */
+export function preloadGateway(): Promise<typeof import("../matrix/sdk-gateway.ts")> {
+  gatewayModule ??= import("../matrix/sdk-gateway.ts");
+  return gatewayModule;
+}
+
 /**
  * Builds the gateway from the environment and asks the homeserver who the token
  * belongs to. Every problem the user can fix becomes a UserError naming the variable.
@@ -85,7 +96,7 @@ export async function connectFromEnv(
     );
   }
 
-  const { createGateway } = await import("../matrix/sdk-gateway.ts");
+  const { createGateway } = await preloadGateway();
   const gateway = createGateway({ ...options.gateway, baseUrl, accessToken, log });
   let who: { user_id: UserId; server_name: string };
   try {

@@ -19,7 +19,7 @@ import { renderText } from "../render/text.ts";
 import type { LiveState } from "../state/model.ts";
 import { readLiveState } from "../state/read.ts";
 import { VERSION } from "../version.ts";
-import { connectFromEnv } from "./connection.ts";
+import { connectFromEnv, preloadGateway } from "./connection.ts";
 
 export const DEFAULT_PATHS = ["spaces/"];
 export const DEFAULT_MAX_REMOVALS = 5;
@@ -112,6 +112,8 @@ export async function runPlan(options: {
   /** An existing connection (tests, the GitHub glue); else one from the environment. */
   connection?: Connection;
 }): Promise<PlanRun> {
+  // The SDK loads while the manifests are read; nothing is sent before they are valid.
+  if (options.connection === undefined) void preloadGateway().catch(() => undefined);
   const { manifests, warnings } = await loadOrThrow(options.paths);
   const connection = options.connection ?? (await connect(options.env, options.log));
   const parts: SpacePlan[] = [];
