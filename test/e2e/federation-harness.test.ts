@@ -51,7 +51,10 @@ describe("federating test homeservers", () => {
       t.skip("SPACEFORM_TEST_HOMESERVER is set: the local federation listeners are not in use");
       return;
     }
-    assert.deepEqual([a.serverName, b.serverName], ["127.0.0.1:18448", "127.0.0.1:18449"]);
+    // 127.0.0.1:18448 and 127.0.0.1:18449 unless SPACEFORM_HS_FEDERATION_PORT_FED1/2 say otherwise.
+    const expected = [localServer("fed1"), localServer("fed2")].map((s) => s.serverName);
+    assert.deepEqual([a.serverName, b.serverName], expected);
+    for (const name of expected) assert.match(name, /^127\.0\.0\.1:\d+$/);
     for (const [profile, name] of [
       ["fed1", a.serverName],
       ["fed2", b.serverName],
