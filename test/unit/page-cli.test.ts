@@ -61,6 +61,26 @@ describe("spaceform page", () => {
     );
   });
 
+  it("writes one section per manifest, each replaced in place by its own markers", () => {
+    const both = [
+      "spaces/de-rse.yaml",
+      `${FIXTURES}/chapters.yaml`,
+      "--server-name",
+      "example.org",
+    ];
+    const r = page(both);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `${DE_RSE}\n${CHAPTERS}`);
+
+    const out = join(tmp(), "page.md");
+    const staleChapters = CHAPTERS.replace("Meets monthly", "Meets weekly");
+    writeFileSync(out, `${staleChapters}\nBetween the two.\n\n${DE_RSE}`);
+    assert.equal(page([...both, "--check", out]).code, 1);
+    assert.equal(page([...both, "--out", out]).code, 0);
+    assert.equal(readFileSync(out, "utf8"), `${CHAPTERS}\nBetween the two.\n\n${DE_RSE}`);
+    assert.equal(page([...both, "--check", out]).code, 0);
+  });
+
   it("refuses a short alias without --server-name, at its line, and writes nothing", () => {
     const dir = tmp();
     const out = join(dir, "page.md");
