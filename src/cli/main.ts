@@ -17,6 +17,7 @@ import { planCommand } from "./commands/plan.ts";
 import { applyCommand } from "./commands/apply.ts";
 import { importCommand } from "./commands/import.ts";
 import { githubCommand } from "./commands/github.ts";
+import { pageCommand } from "./commands/page.ts";
 import { VERSION } from "../version.ts";
 import { formatUserError } from "./output.ts";
 
@@ -59,6 +60,7 @@ export async function main(argv: string[]): Promise<number> {
       .command(applyCommand(setExit))
       .command(importCommand(setExit))
       .command(githubCommand(setExit))
+      .command(pageCommand(setExit))
       .example("$0 validate", "check every manifest in spaces/ (no network)")
       .example("$0 plan spaces/de-rse.yaml", "show what apply would change")
       .example(

@@ -1,10 +1,10 @@
 // Runs the local test homeservers (Synapse in a Debian sid chroot, see provision.sh and
 // docs/homeserver.md).
 //
-//   node test/homeserver/cli.ts start  [--profile relaxed|default]... [--lease PID]
-//   node test/homeserver/cli.ts stop   [--profile relaxed|default]... [--lease PID]
-//   node test/homeserver/cli.ts status [--profile relaxed|default]...
-//   node test/homeserver/cli.ts reset  [--profile relaxed|default]... [--full]
+//   node test/homeserver/cli.ts start  [--profile relaxed|default|fed1|fed2]... [--lease PID]
+//   node test/homeserver/cli.ts stop   [--profile relaxed|default|fed1|fed2]... [--lease PID]
+//   node test/homeserver/cli.ts status [--profile relaxed|default|fed1|fed2]...
+//   node test/homeserver/cli.ts reset  [--profile relaxed|default|fed1|fed2]... [--full]
 //
 // `start` prints each base URL on stdout (one a line) and everything else on stderr. Leases let
 // concurrent test runs in one working tree share a server: `start --lease PID` holds it for that
@@ -28,7 +28,7 @@ import {
 } from "./local.ts";
 
 const USAGE =
-  "usage: node test/homeserver/cli.ts start|stop|status|reset [--profile relaxed|default]... [--lease PID] [--full]";
+  "usage: node test/homeserver/cli.ts start|stop|status|reset [--profile relaxed|default|fed1|fed2]... [--lease PID] [--full]";
 
 class UserError extends Error {}
 
@@ -89,6 +89,11 @@ function startTimeoutMs(): number {
 function provision(server: LocalServer): void {
   const script = join(homeserverDir, "provision.sh");
   const args = [script, "--profile", server.profile, "--port", String(server.port)];
+  args.push("--layers", server.layers.join(","), "--server-name", server.serverName);
+  if (server.federation !== undefined) {
+    args.push("--federation-port", String(server.federation.port));
+    args.push("--peers", server.federation.peers.join(","));
+  }
   // Progress goes to stderr: stdout carries only base URLs.
   const result = spawnSync("bash", args, { stdio: ["ignore", 2, 2] });
   if (result.status !== 0) {
@@ -144,7 +149,8 @@ async function start(profile: Profile, lease: number | undefined): Promise<void>
 
   provision(server);
   const started = Date.now();
-  const configs = ["homeserver.yaml", "common.yaml", "profile.yaml", "instance.yaml"]
+  const layers = server.layers.map((layer) => `layer-${layer}.yaml`);
+  const configs = ["homeserver.yaml", "common.yaml", ...layers, "instance.yaml"]
     .map((file) => `-c ${server.dataDirInRoot}/${file}`)
     .join(" ");
   const command = `cd ${server.dataDirInRoot} && exec python3 -m synapse.app.homeserver ${configs}`;
@@ -249,8 +255,12 @@ async function status(profile: Profile): Promise<boolean> {
     console.log(`${profile}: pid ${pid} runs but does not answer on ${server.baseUrl}`);
     return false;
   }
+  const federation =
+    server.federation === undefined
+      ? ""
+      : `, server name ${server.serverName} (federation over TLS on port ${server.federation.port})`;
   console.log(
-    `${profile}: running, pid ${pid}, ${server.baseUrl}, ${await serverVersion(server.baseUrl)}`,
+    `${profile}: running, pid ${pid}, ${server.baseUrl}${federation}, ${await serverVersion(server.baseUrl)}`,
   );
   return true;
 }

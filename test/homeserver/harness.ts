@@ -3,10 +3,13 @@
 // - SPACEFORM_TEST_HOMESERVER=<base URL>: use that server for every profile. Accounts are
 //   registered with SPACEFORM_TEST_REGISTRATION_SECRET (Synapse's shared-secret admin API) if set,
 //   else by open registration (m.login.dummy).
+//   Profile fed2, the other side of federation tests, is then SPACEFORM_TEST_FEDERATION_HOMESERVER
+//   (a server that federates with the first), with SPACEFORM_TEST_FEDERATION_REGISTRATION_SECRET.
 // - Otherwise the local harness server of the profile (started by test/run.sh or
 //   `npm run homeserver:start -- --profile <profile>`), at SPACEFORM_HS_URL_<PROFILE> if set.
 //   Accounts are registered with the profile's generated shared secret: that admin API is not
 //   subject to rc_registration, so even the default profile registers accounts without waiting.
+//   fed1 and fed2 federate with each other (server names 127.0.0.1:18448 and 127.0.0.1:18449).
 //
 // A server that does not answer is an error, never a reason to skip.
 import { createHmac, randomBytes } from "node:crypto";
@@ -158,16 +161,39 @@ async function serverVersion(baseUrl: string): Promise<string> {
   return versions.headers.get("server") ?? "unknown server";
 }
 
+function env(name: string): string | undefined {
+  const value = process.env[name];
+  return value === undefined || value === "" ? undefined : value;
+}
+
+/** The external server a profile uses, if SPACEFORM_TEST_HOMESERVER is set. */
+function externalServer(profile: Profile): { url: string; secret?: string } | undefined {
+  const main = env("SPACEFORM_TEST_HOMESERVER");
+  if (main === undefined) return undefined;
+  if (profile !== "fed2") {
+    const secret = env("SPACEFORM_TEST_REGISTRATION_SECRET");
+    return { url: main, ...(secret === undefined ? {} : { secret }) };
+  }
+  const peer = env("SPACEFORM_TEST_FEDERATION_HOMESERVER");
+  if (peer === undefined) {
+    throw new Error(
+      "the federation tests need a second homeserver that federates with SPACEFORM_TEST_HOMESERVER: " +
+        "set SPACEFORM_TEST_FEDERATION_HOMESERVER (and SPACEFORM_TEST_FEDERATION_REGISTRATION_SECRET)",
+    );
+  }
+  const secret = env("SPACEFORM_TEST_FEDERATION_REGISTRATION_SECRET");
+  return { url: peer, ...(secret === undefined ? {} : { secret }) };
+}
+
 async function connect(profile: Profile): Promise<TestHomeserver> {
-  const external = process.env["SPACEFORM_TEST_HOMESERVER"];
-  const kind = external !== undefined && external !== "" ? "external" : "local";
+  const external = externalServer(profile);
+  const kind = external !== undefined ? "external" : "local";
   let baseUrl: string;
   let secret: string | undefined;
   let serverName: string | undefined;
-  if (kind === "external") {
-    baseUrl = external!.replace(/\/+$/, "");
-    const given = process.env["SPACEFORM_TEST_REGISTRATION_SECRET"];
-    secret = given !== undefined && given !== "" ? given : undefined;
+  if (external !== undefined) {
+    baseUrl = external.url.replace(/\/+$/, "");
+    secret = external.secret;
   } else {
     baseUrl = localBaseUrl(profile);
     const config = await readLocalConfig(profile);
@@ -177,7 +203,7 @@ async function connect(profile: Profile): Promise<TestHomeserver> {
   if (!(await isHealthy(baseUrl, 5000))) {
     const hint =
       kind === "external"
-        ? "check SPACEFORM_TEST_HOMESERVER"
+        ? `check ${profile === "fed2" ? "SPACEFORM_TEST_FEDERATION_HOMESERVER" : "SPACEFORM_TEST_HOMESERVER"}`
         : process.env[`SPACEFORM_HS_URL_${profile.toUpperCase()}`]
           ? `check SPACEFORM_HS_URL_${profile.toUpperCase()}`
           : `start it: npm run homeserver:start -- --profile ${profile} (port ${localServer(profile).port})`;
@@ -245,11 +271,17 @@ export const quietSdkLogger: QuietLogger = {
 const connections = new Map<string, Promise<TestHomeserver>>();
 
 /**
- * The homeserver for a profile: "relaxed" (the default; rate limits out of the way) or "default"
- * (Synapse's own limits). With SPACEFORM_TEST_HOMESERVER, both profiles are that one server.
+ * The homeserver for a profile: "relaxed" (the default; rate limits out of the way), "default"
+ * (Synapse's own limits), or "fed1" and "fed2" (two servers federating with each other, relaxed).
+ * With SPACEFORM_TEST_HOMESERVER, every profile but fed2 is that one server.
  */
 export async function getTestHomeserver(profile: Profile = "relaxed"): Promise<TestHomeserver> {
-  const key = process.env["SPACEFORM_TEST_HOMESERVER"] ? "external" : profile;
+  const key =
+    env("SPACEFORM_TEST_HOMESERVER") === undefined
+      ? profile
+      : profile === "fed2"
+        ? "external-fed2"
+        : "external";
   let connection = connections.get(key);
   if (connection === undefined) {
     connection = connect(profile);
@@ -310,4 +342,16 @@ export async function freshWorld(
     aliasLocalpart,
     alias: (name) => `#${aliasLocalpart(name)}:${hs.serverName}`,
   };
+}
+
+/**
+ * Two homeservers that federate with each other: fed1 (where the tests' space and managing account
+ * live) and fed2 (the members' other server). Fails unless they are two servers with two names.
+ */
+export async function federatingHomeservers(): Promise<readonly [TestHomeserver, TestHomeserver]> {
+  const [a, b] = await Promise.all([getTestHomeserver("fed1"), getTestHomeserver("fed2")]);
+  if (a.serverName === b.serverName) {
+    throw new Error(`fed1 and fed2 are one server (${a.serverName}); federation tests need two`);
+  }
+  return [a, b];
 }

@@ -7,7 +7,7 @@
  * GitHub Actions each diagnostic is also printed as a workflow command, which
  * annotates the line in the pull request.
  */
-import type { CommandModule } from "yargs";
+import type { Argv, CommandModule } from "yargs";
 import type { Diagnostic } from "../../diagnostics.ts";
 import type { Manifest } from "../../manifest/model.ts";
 import { colorEnabled, formatDiagnostic, githubAnnotation, palette } from "../output.ts";
@@ -48,6 +48,16 @@ const EXAMPLE_MANIFEST = [
   "Under GitHub Actions (GITHUB_ACTIONS=true) the text output also annotates each line in the PR.",
 ].join("\n");
 
+/** The `[paths..]` positional of the commands that read manifests without a homeserver. */
+export function manifestPaths<T>(y: Argv<T>) {
+  return y.positional("paths", {
+    type: "string",
+    array: true,
+    default: ["spaces/"],
+    describe: "Manifest files or folders (every *.yaml / *.yml in a folder)",
+  });
+}
+
 export function validateCommand(
   setExit: (code: number) => void,
 ): CommandModule<object, ValidateArgs> {
@@ -55,13 +65,7 @@ export function validateCommand(
     command: "validate [paths..]",
     describe: "Check manifests: syntax, schema, ids, avatars, house rules (no network)",
     builder: (y) =>
-      y
-        .positional("paths", {
-          type: "string",
-          array: true,
-          default: ["spaces/"],
-          describe: "Manifest files or folders (every *.yaml / *.yml in a folder)",
-        })
+      manifestPaths(y)
         .option("format", {
           choices: ["text", "json"] as const,
           default: "text" as const,
