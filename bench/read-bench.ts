@@ -34,7 +34,8 @@ const latencies = values.latency.split(",").map(Number);
 const rounds = Number(values.rounds);
 
 const NODE = process.execPath;
-const CLI = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
+// What `npx spaceform` runs: the build (`npm ci` makes it; `npm run build` after a change).
+const CLI = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
 const FLOOR = fileURLToPath(new URL("./floor.ts", import.meta.url));
 const MAX_RSS = fileURLToPath(new URL("./max-rss.ts", import.meta.url));
 
@@ -110,11 +111,25 @@ async function timed(args: string[], env: NodeJS.ProcessEnv, dir: string): Promi
   const rssFile = join(dir, `rss-${randomId(6)}`);
   const start = performance.now();
   const r = await new Promise<Omit<Run, "ms" | "maxRssMb">>((resolve, reject) => {
-    const child = spawn(NODE, ["--import", MAX_RSS, ...args], {
-      cwd: dir,
-      env: { PATH: process.env["PATH"], NO_COLOR: "1", SPACEFORM_BENCH_RSS_FILE: rssFile, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      NODE,
+      [
+        "--import",
+        MAX_RSS,
+        ...(process.env["TRACE"] ? ["--import", process.env["TRACE"]] : []),
+        ...args,
+      ],
+      {
+        cwd: dir,
+        env: {
+          PATH: process.env["PATH"],
+          NO_COLOR: "1",
+          SPACEFORM_BENCH_RSS_FILE: rssFile,
+          ...env,
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -158,6 +173,13 @@ for (const n of sizes) {
         proxy.reset();
         const p = await timed([CLI, "plan", "--detailed-exitcode", fixture.manifestFile], env, dir);
         plan.push(p);
+        if (process.env["TRACE"])
+          console.log(
+            p.stderr
+              .split("\n")
+              .filter((l) => l.includes("TRACE") || l.startsWith("  /"))
+              .join("\n"),
+          );
         planRequests = proxy.requests();
         planWrites = proxy.writes();
         if (p.code !== 0) {

@@ -3,22 +3,25 @@
  * homeserver, and the only one that imports the SDK (the CLI imports this module
  * lazily, so commands without network never load it).
  *
- * The client is used without its sync loop (`startClient()` is never called):
- * each method is one of the SDK's typed REST calls, wrapped in the retry policy
- * (retry.ts), counted by kind, and its answer checked (responses.ts). Three calls
- * have no SDK method that stays a single request without the sync loop (a one-shot
- * `/sync`, `join`, which builds a Room object, and an authenticated media download):
- * they go through the SDK's `http.authedRequest`. Every failure comes out as a
- * GatewayError whose message never contains the access token.
+ * It uses the SDK's HTTP layer, `MatrixHttpApi` (authentication, JSON, the
+ * Matrix error types with their rate-limit fields, uploads), not `MatrixClient`:
+ * spaceform never runs the sync loop, and loading the client costs every command
+ * that connects about 0.25 s more than the HTTP layer (measured in
+ * docs/benchmarks.md), as much as reading a hundred rooms. Each method is one REST
+ * request, wrapped in the retry policy (retry.ts), counted by kind, and its answer
+ * checked (responses.ts). Every failure comes out as a GatewayError whose message
+ * never contains the access token.
  */
 import { randomUUID } from "node:crypto";
-import {
-  createClient,
-  Method,
-  Visibility,
-  type ICreateRoomOpts,
-  type MatrixClient,
-} from "matrix-js-sdk";
+import { MatrixHttpApi } from "matrix-js-sdk/lib/http-api/index.js";
+import type {
+  HttpApiEvent,
+  HttpApiEventHandlerMap,
+  IRequestOpts,
+} from "matrix-js-sdk/lib/http-api/interface.js";
+import { Method } from "matrix-js-sdk/lib/http-api/method.js";
+import { ClientPrefix } from "matrix-js-sdk/lib/http-api/prefix.js";
+import { TypedEventEmitter } from "matrix-js-sdk/lib/models/typed-event-emitter.js";
 import type { StateEvent } from "../state/model.ts";
 import {
   GatewayError,
@@ -39,7 +42,7 @@ import {
   userIdOf,
 } from "./responses.ts";
 import { DEFAULT_RETRY_POLICY, realSleep, withRetry, type RetryPolicy } from "./retry.ts";
-import { fetchWithTimeout, silenceSdk, silentLogger, toGatewayError } from "./transport.ts";
+import { fetchWithTimeout, silenceSdk, toGatewayError } from "./transport.ts";
 
 export interface GatewayOptions {
   /** Base URL, e.g. `https://matrix.org`. */
@@ -58,12 +61,11 @@ export interface GatewayOptions {
   fetch?: typeof globalThis.fetch;
 }
 
-const CLIENT_V1 = "/_matrix/client/v1";
 const enc = encodeURIComponent;
 
 export class SdkGateway implements MatrixGateway {
   readonly baseUrl: string;
-  private readonly client: MatrixClient;
+  private readonly http: MatrixHttpApi<{ baseUrl: string; prefix: string; onlyData: true }>;
   private readonly secret: string;
   private readonly log: (line: string) => void;
   private readonly policy: RetryPolicy;
@@ -79,11 +81,12 @@ export class SdkGateway implements MatrixGateway {
     this.log = options.log ?? (() => undefined);
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.sleep = options.sleep ?? realSleep;
-    this.client = createClient({
+    this.http = new MatrixHttpApi(new TypedEventEmitter<HttpApiEvent, HttpApiEventHandlerMap>(), {
       baseUrl: this.baseUrl,
+      prefix: ClientPrefix.V3,
+      onlyData: true,
       accessToken: options.accessToken,
-      ...(options.userId !== undefined ? { userId: options.userId } : {}),
-      logger: silentLogger,
+      useAuthorizationHeader: true,
       fetchFn: fetchWithTimeout(options.requestTimeoutMs ?? 90_000, options.fetch),
     });
   }
@@ -94,6 +97,10 @@ export class SdkGateway implements MatrixGateway {
       byKind: Object.fromEntries([...this.counts].sort(([a], [b]) => (a < b ? -1 : 1))),
       retries: this.retries,
     };
+  }
+
+  private get(path: string): Promise<unknown> {
+    return this.http.authedRequest<unknown>(Method.Get, path);
   }
 
   /**
@@ -129,28 +136,28 @@ export class SdkGateway implements MatrixGateway {
 
   async whoami(): Promise<{ user_id: UserId; server_name: string }> {
     const kind = "GET /whoami";
-    const r = await this.call(kind, true, () => this.client.whoami());
+    const r = await this.call(kind, true, () => this.get("/account/whoami"));
     const userId = userIdOf(kind, asObject(kind, r)["user_id"]);
     return { user_id: userId, server_name: serverOf(userId) };
   }
 
   async roomState(roomId: RoomId): Promise<StateEvent[]> {
     const kind = "GET /state";
-    const raw: unknown = await this.call(kind, true, () => this.client.roomState(roomId));
+    const raw: unknown = await this.call(kind, true, () => this.get(`/rooms/${enc(roomId)}/state`));
     if (!Array.isArray(raw)) throw malformed(kind, "not a list of state events");
     return stateEventsOf(raw);
   }
 
   async joinedRooms(): Promise<RoomId[]> {
     const kind = "GET /joined_rooms";
-    const r = await this.call(kind, true, () => this.client.getJoinedRooms());
+    const r = await this.call(kind, true, () => this.get("/joined_rooms"));
     return roomIdsOf(kind, asObject(kind, r)["joined_rooms"]);
   }
 
   async syncRooms(filter: object): Promise<SyncRooms> {
     const kind = "GET /sync";
     const raw = await this.call(kind, true, () =>
-      this.client.http.authedRequest<unknown>(Method.Get, "/sync", {
+      this.http.authedRequest<unknown>(Method.Get, "/sync", {
         // No `since`: a snapshot. timeout 0 answers at once; offline keeps the
         // managing account from showing as online because spaceform looked.
         filter: JSON.stringify(uncached(filter)),
@@ -186,7 +193,7 @@ export class SdkGateway implements MatrixGateway {
     const kind = "GET /directory/room";
     let r: unknown;
     try {
-      r = await this.call(kind, true, () => this.client.getRoomIdForAlias(alias));
+      r = await this.call(kind, true, () => this.get(`/directory/room/${enc(alias)}`));
     } catch (err) {
       if (err instanceof GatewayError && err.httpStatus === 404) return null;
       throw err;
@@ -200,7 +207,7 @@ export class SdkGateway implements MatrixGateway {
 
   async directoryVisibility(roomId: RoomId): Promise<"public" | "private"> {
     const kind = "GET /directory/list/room";
-    const r = await this.call(kind, true, () => this.client.getRoomDirectoryVisibility(roomId));
+    const r = await this.call(kind, true, () => this.get(`/directory/list/room/${enc(roomId)}`));
     return asObject(kind, r)["visibility"] === "public" ? "public" : "private";
   }
 
@@ -212,7 +219,17 @@ export class SdkGateway implements MatrixGateway {
       const page = asObject(
         kind,
         await this.call(kind, true, () =>
-          this.client.getRoomHierarchy(roomId, 50, opts.maxDepth, false, from),
+          this.http.authedRequest<unknown>(
+            Method.Get,
+            `/rooms/${enc(roomId)}/hierarchy`,
+            {
+              limit: "50",
+              ...(opts.maxDepth !== undefined ? { max_depth: String(opts.maxDepth) } : {}),
+              ...(from !== undefined ? { from } : {}),
+            },
+            undefined,
+            requestOpts({ prefix: ClientPrefix.V1 }),
+          ),
         ),
       );
       for (const raw of Array.isArray(page["rooms"]) ? (page["rooms"] as unknown[]) : []) {
@@ -238,26 +255,26 @@ export class SdkGateway implements MatrixGateway {
     // Not idempotent: a lost answer may hide a created room, so only a 429 (refused,
     // nothing created) is retried. The marker in initial_state lets a later run adopt it.
     const r = await this.call(kind, false, () =>
-      this.client.createRoom(request as unknown as ICreateRoomOpts),
+      this.http.authedRequest<unknown>(Method.Post, "/createRoom", undefined, request),
     );
     return roomIdOf(kind, asObject(kind, r)["room_id"]);
   }
 
   async sendState(roomId: RoomId, type: string, stateKey: string, content: object): Promise<void> {
-    // The SDK types its known event types; spaceform's marker and others are custom.
-    const send = this.client.sendStateEvent.bind(this.client) as (
-      roomId: string,
-      type: string,
-      content: object,
-      stateKey: string,
-    ) => ReturnType<MatrixClient["sendStateEvent"]>;
-    await this.call("PUT /state", false, () => send(roomId, type, content, stateKey));
+    await this.call("PUT /state", false, () =>
+      this.http.authedRequest<unknown>(
+        Method.Put,
+        `/rooms/${enc(roomId)}/state/${enc(type)}/${enc(stateKey)}`,
+        undefined,
+        content as Record<string, unknown>,
+      ),
+    );
   }
 
   async join(roomIdOrAlias: string, via: string[]): Promise<RoomId> {
     const kind = "POST /join";
     const r = await this.call(kind, false, () =>
-      this.client.http.authedRequest<unknown>(
+      this.http.authedRequest<unknown>(
         Method.Post,
         `/join/${enc(roomIdOrAlias)}`,
         // `via` since Matrix 1.12; `server_name` for older servers.
@@ -269,25 +286,38 @@ export class SdkGateway implements MatrixGateway {
   }
 
   async createAlias(alias: string, roomId: RoomId): Promise<void> {
-    await this.call("PUT /directory/room", false, () => this.client.createAlias(alias, roomId));
+    await this.call("PUT /directory/room", false, () =>
+      this.http.authedRequest(Method.Put, `/directory/room/${enc(alias)}`, undefined, {
+        room_id: roomId,
+      }),
+    );
   }
 
   async deleteAlias(alias: string): Promise<void> {
-    await this.call("DELETE /directory/room", false, () => this.client.deleteAlias(alias));
+    await this.call("DELETE /directory/room", false, () =>
+      this.http.authedRequest(Method.Delete, `/directory/room/${enc(alias)}`),
+    );
   }
 
   async setDirectoryVisibility(roomId: RoomId, visibility: "public" | "private"): Promise<void> {
     await this.call("PUT /directory/list/room", false, () =>
-      this.client.setRoomDirectoryVisibility(
-        roomId,
-        visibility === "public" ? Visibility.Public : Visibility.Private,
-      ),
+      this.http.authedRequest(Method.Put, `/directory/list/room/${enc(roomId)}`, undefined, {
+        visibility,
+      }),
     );
   }
 
   async uploadLimit(): Promise<number | null> {
     const kind = "GET /media/config";
-    const r = await this.call(kind, true, () => this.client.getMediaConfig(true));
+    const r = await this.call(kind, true, () =>
+      this.http.authedRequest<unknown>(
+        Method.Get,
+        "/media/config",
+        undefined,
+        undefined,
+        requestOpts({ prefix: ClientPrefix.V1 }),
+      ),
+    );
     const size = asObject(kind, r)["m.upload.size"];
     return typeof size === "number" && Number.isFinite(size) && size > 0 ? size : null;
   }
@@ -295,7 +325,7 @@ export class SdkGateway implements MatrixGateway {
   async upload(data: Uint8Array, opts: { type: string; name: string }): Promise<string> {
     const kind = "POST /upload";
     const r = await this.call(kind, false, () =>
-      this.client.uploadContent(new Blob([data as Uint8Array<ArrayBuffer>], { type: opts.type }), {
+      this.http.uploadContent(new Blob([data as Uint8Array<ArrayBuffer>], { type: opts.type }), {
         type: opts.type,
         name: opts.name,
       }),
@@ -309,14 +339,12 @@ export class SdkGateway implements MatrixGateway {
     if (m === null) throw new GatewayError(`not an mxc:// URL: ${mxc}`, { kind });
     // Authenticated media (spec v1.11): the unauthenticated /_matrix/media/v3 download is frozen.
     const blob = await this.call(kind, true, () =>
-      this.client.http.authedRequest<Blob>(
+      this.http.authedRequest<Blob>(
         Method.Get,
         `/media/download/${enc(m[1] ?? "")}/${enc(m[2] ?? "")}`,
         undefined,
         undefined,
-        { prefix: CLIENT_V1, rawResponseBody: true } as Parameters<
-          MatrixClient["http"]["authedRequest"]
-        >[4],
+        requestOpts({ prefix: ClientPrefix.V1, rawResponseBody: true }),
       ),
     );
     return {
@@ -343,6 +371,11 @@ function uncached(filter: object): object {
       not_types: [...(notTypes as unknown[]), `dev.spaceform.nonce.${randomUUID()}`],
     },
   };
+}
+
+/** Request options; the SDK's type borrows `priority` from the DOM's RequestInit, which Node's types make required. */
+function requestOpts(opts: { prefix: string; rawResponseBody?: true }): IRequestOpts {
+  return opts as IRequestOpts;
 }
 
 export function createGateway(options: GatewayOptions): SdkGateway {

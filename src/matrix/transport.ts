@@ -9,7 +9,7 @@ import { GatewayError } from "./gateway.ts";
 import { RateLimitedError, formatSeconds } from "./retry.ts";
 
 /** The SDK logs through loglevel to the console; spaceform says what it does itself. */
-export const silentLogger = {
+const silentLogger = {
   trace: (): void => undefined,
   debug: (): void => undefined,
   info: (): void => undefined,

@@ -1,10 +1,10 @@
 // Runs the local test homeservers (Synapse in a Debian sid chroot, see provision.sh and
 // docs/homeserver.md).
 //
-//   node test/homeserver/cli.ts start  [--profile relaxed|default|fed1|fed2]... [--lease PID]
-//   node test/homeserver/cli.ts stop   [--profile relaxed|default|fed1|fed2]... [--lease PID]
-//   node test/homeserver/cli.ts status [--profile relaxed|default|fed1|fed2]...
-//   node test/homeserver/cli.ts reset  [--profile relaxed|default|fed1|fed2]... [--full]
+//   node test/homeserver/cli.ts start  [--profile relaxed|default|fed1|fed2|crash]... [--lease PID]
+//   node test/homeserver/cli.ts stop   [--profile relaxed|default|fed1|fed2|crash]... [--lease PID]
+//   node test/homeserver/cli.ts status [--profile relaxed|default|fed1|fed2|crash]...
+//   node test/homeserver/cli.ts reset  [--profile relaxed|default|fed1|fed2|crash]... [--full]
 //
 // `start` prints each base URL on stdout (one a line) and everything else on stderr. Leases let
 // concurrent test runs in one working tree share a server: `start --lease PID` holds it for that
@@ -28,7 +28,7 @@ import {
 } from "./local.ts";
 
 const USAGE =
-  "usage: node test/homeserver/cli.ts start|stop|status|reset [--profile relaxed|default|fed1|fed2]... [--lease PID] [--full]";
+  "usage: node test/homeserver/cli.ts start|stop|status|reset [--profile relaxed|default|fed1|fed2|crash]... [--lease PID] [--full]";
 
 class UserError extends Error {}
 

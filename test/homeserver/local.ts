@@ -8,9 +8,10 @@ import { parse } from "yaml";
 /**
  * "relaxed" and "default": one server each, named `localhost`, without federation. "fed1" and
  * "fed2": two servers named by IP literal and port (`127.0.0.1:18448`, `127.0.0.1:18449`) that
- * federate with each other over loopback, with relaxed rate limits.
+ * federate with each other over loopback, with relaxed rate limits. "crash": like relaxed, for
+ * the test that kills its homeserver (`kill -9`) during an apply; that test starts and stops it.
  */
-export const PROFILES = ["relaxed", "default", "fed1", "fed2"] as const;
+export const PROFILES = ["relaxed", "default", "fed1", "fed2", "crash"] as const;
 export type Profile = (typeof PROFILES)[number];
 export const FEDERATION_PROFILES = ["fed1", "fed2"] as const;
 export type FederationProfile = (typeof FEDERATION_PROFILES)[number];
@@ -29,6 +30,7 @@ const DEFAULT_PORTS: Record<Profile, number> = {
   default: 18009,
   fed1: 18010,
   fed2: 18011,
+  crash: 18012,
 };
 /** Federation (TLS) ports; a federating profile's server name is `127.0.0.1:<this port>`. */
 const DEFAULT_FEDERATION_PORTS: Record<FederationProfile, number> = { fed1: 18448, fed2: 18449 };
@@ -39,6 +41,7 @@ const LAYERS: Record<Profile, readonly string[]> = {
   default: ["default"],
   fed1: ["relaxed", "federation"],
   fed2: ["relaxed", "federation"],
+  crash: ["relaxed"],
 };
 
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
