@@ -19,6 +19,7 @@ import {
   type ICreateRoomOpts,
   type MatrixClient,
 } from "matrix-js-sdk";
+import { registerSecret, scrubSecrets } from "../secrets.ts";
 import type { StateEvent } from "../state/model.ts";
 import {
   GatewayError,
@@ -76,6 +77,7 @@ export class SdkGateway implements MatrixGateway {
     silenceSdk();
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
     this.secret = options.accessToken;
+    registerSecret(options.accessToken);
     this.log = options.log ?? (() => undefined);
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.sleep = options.sleep ?? realSleep;
@@ -124,7 +126,8 @@ export class SdkGateway implements MatrixGateway {
 
   /** Belt and braces: the token is sent in a header, but no message may ever carry it. */
   private scrub(text: string): string {
-    return this.secret === "" ? text : text.split(this.secret).join("<redacted>");
+    // Also every other secret the process holds (src/secrets.ts).
+    return scrubSecrets(this.secret === "" ? text : text.split(this.secret).join("<redacted>"));
   }
 
   async whoami(): Promise<{ user_id: UserId; server_name: string }> {
