@@ -126,27 +126,19 @@ export async function createGitHubApi(
         explain(`list the comments of #${issue_number}`, err);
       }
     },
-    async createIssueComment(issue_number, body) {
+    async createIssueComment(issue_number, text) {
+      const body = scrubSecrets(text);
       try {
-        const res = await octokit.rest.issues.createComment({
-          owner,
-          repo,
-          issue_number,
-          body: scrubSecrets(body),
-        });
+        const res = await octokit.rest.issues.createComment({ owner, repo, issue_number, body });
         return comment(res.data);
       } catch (err) {
         explain(`comment on #${issue_number}`, err);
       }
     },
-    async updateIssueComment(comment_id, body) {
+    async updateIssueComment(comment_id, text) {
+      const body = scrubSecrets(text);
       try {
-        const res = await octokit.rest.issues.updateComment({
-          owner,
-          repo,
-          comment_id,
-          body: scrubSecrets(body),
-        });
+        const res = await octokit.rest.issues.updateComment({ owner, repo, comment_id, body });
         return comment(res.data);
       } catch (err) {
         explain(`update comment ${comment_id}`, err);

@@ -51,19 +51,12 @@ export function startsWithMarker(body: string, marker: string): boolean {
 export function parseKindMarker(body: string): ReviewedKind | undefined {
   const line = body.replace(/\r\n/g, "\n").split("\n", 2)[1] ?? "";
   if (!line.startsWith(KIND_PREFIX) || !line.endsWith(KIND_SUFFIX)) return undefined;
-  const encoded = line.slice(KIND_PREFIX.length, line.length - KIND_SUFFIX.length).trim();
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(encoded, "base64url").toString("utf8"));
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== "object" || value === null) return undefined;
-  const v = value as Record<string, unknown>;
-  if (typeof v["digest"] !== "string" || typeof v["head_sha"] !== "string") return undefined;
+  const v = decodeBase64Json(
+    line.slice(KIND_PREFIX.length, line.length - KIND_SUFFIX.length).trim(),
+  );
+  if (!v || typeof v["digest"] !== "string" || typeof v["head_sha"] !== "string") return undefined;
   const keys = v["keys"];
-  if (keys !== undefined && !(Array.isArray(keys) && keys.every((k) => typeof k === "string")))
-    return undefined;
+  if (keys !== undefined && !isStringList(keys)) return undefined;
   const kind: ReviewedKind = {
     digest: v["digest"],
     head_sha: v["head_sha"],
@@ -72,3 +65,19 @@ export function parseKindMarker(body: string): ReviewedKind | undefined {
   if (keys !== undefined) kind.keys = keys;
   return kind;
 }
+
+/** base64url of a JSON object → the object; undefined for anything else. */
+export function decodeBase64Json(encoded: string): Record<string, unknown> | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(encoded, "base64url").toString("utf8"));
+  } catch {
+    return undefined;
+  }
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+export const isStringList = (v: unknown): v is string[] =>
+  Array.isArray(v) && v.every((k) => typeof k === "string");

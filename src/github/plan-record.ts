@@ -17,7 +17,7 @@
  * fresh plan (a push, or Plan run by hand) makes a new one. docs/github.md.
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import { MAX_KIND_MARKER_CHARS, PLAN_MARKER } from "./markers.ts";
+import { decodeBase64Json, isStringList, MAX_KIND_MARKER_CHARS, PLAN_MARKER } from "./markers.ts";
 import type { ReviewedKind } from "./plan-kind.ts";
 
 const RECORD_PREFIX = "<!-- spaceform-plan-record ";
@@ -119,14 +119,8 @@ export function readPlanRecord(body: string, pr: number, secret: string): Record
 }
 
 function decode(payload: string): PlanRecord | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== "object" || value === null) return undefined;
-  const v = value as Record<string, unknown>;
+  const v = decodeBase64Json(payload);
+  if (!v) return undefined;
   const keys = v["keys"];
   if (
     typeof v["digest"] !== "string" ||
@@ -134,7 +128,7 @@ function decode(payload: string): PlanRecord | undefined {
     typeof v["pr"] !== "number" ||
     typeof v["content_sha256"] !== "string" ||
     typeof v["refused"] !== "boolean" ||
-    (keys !== undefined && !(Array.isArray(keys) && keys.every((k) => typeof k === "string")))
+    (keys !== undefined && !isStringList(keys))
   ) {
     return undefined;
   }

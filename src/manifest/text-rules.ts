@@ -66,19 +66,24 @@ export function textRuleDiagnostics(
   const fieldOf = (segments: readonly PathSegment[]): string | undefined =>
     [...segments].reverse().find((s): s is string => typeof s === "string");
 
+  const controlCharacter = (cp: number, segments: PathSegment[], what: "key" | "value"): void => {
+    out.push({
+      severity: "error",
+      code: "text.control-character",
+      message: `The ${what} contains ${describeCodePoint(cp)}, a control character that could hide or disguise text in terminals and pull requests.`,
+      hint:
+        what === "key"
+          ? "Remove it from the key (a room key, user id or event type)."
+          : "Remove it; write plain text (a topic may have line breaks).",
+      ...at(segments, what),
+    });
+  };
+
   const visit = (value: unknown, segments: PathSegment[]): void => {
     if (typeof value === "string") {
       const field = fieldOf(segments);
       const cp = unsafeIn(value, field !== undefined && MULTILINE_FIELDS.has(field));
-      if (cp !== undefined) {
-        out.push({
-          severity: "error",
-          code: "text.control-character",
-          message: `The value contains ${describeCodePoint(cp)}, a control character that could hide or disguise text in terminals and pull requests.`,
-          hint: "Remove it; write plain text (a topic may have line breaks).",
-          ...at(segments, "value"),
-        });
-      }
+      if (cp !== undefined) controlCharacter(cp, segments, "value");
       if (field !== undefined && ALIAS_FIELDS.has(field)) aliasWarning(value, segments);
       return;
     }
@@ -104,15 +109,7 @@ export function textRuleDiagnostics(
       for (const [key, v] of Object.entries(value)) {
         const here = [...segments, key];
         const cp = unsafeIn(key, false);
-        if (cp !== undefined) {
-          out.push({
-            severity: "error",
-            code: "text.control-character",
-            message: `The key contains ${describeCodePoint(cp)}, a control character that could hide or disguise text in terminals and pull requests.`,
-            hint: "Remove it from the key (a room key, user id or event type).",
-            ...at(here, "key"),
-          });
-        }
+        if (cp !== undefined) controlCharacter(cp, here, "key");
         visit(v, here);
       }
     }
