@@ -5,8 +5,8 @@
  * unchanged image and never uploads it again.
  */
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { basename, resolve } from "node:path";
+import { MAX_AVATAR_BYTES, readBoundedFile, repositoryRoot } from "../manifest/files.ts";
 import { GatewayError, type SpaceWriter } from "../matrix/gateway.ts";
 import type { AvatarFile } from "../plan/model.ts";
 
@@ -47,15 +47,14 @@ export async function uploadAvatar(
     );
   }
   const path = resolve(baseDir, avatar.file);
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? "unreadable";
-    throw new Error(`cannot read the avatar file ${avatar.file} (${path}): ${code}`, {
-      cause: err,
-    });
-  }
+  // The same rules as validate: a regular file inside the manifest's repository, within the size limit.
+  const read = await readBoundedFile(path, {
+    root: await repositoryRoot(baseDir),
+    limit: MAX_AVATAR_BYTES,
+    what: `the avatar file ${avatar.file}`,
+  });
+  if (!read.ok) throw new Error(read.message.replace(/\.$/, ""));
+  const bytes = read.bytes;
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   if (sha256 !== avatar.sha256) {
     throw new Error(

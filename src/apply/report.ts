@@ -1,22 +1,23 @@
 /**
  * What an apply tells a person: one line per step as it finishes, a summary at
  * the end, and, when a step fails, which one, the Matrix error, what was done
- * before it and what to do next.
+ * before it and what to do next. Labels and errors can quote the live space or
+ * the homeserver: each passes `term`, so it stays on its line.
  */
-import type { Palette } from "../cli/output.ts";
-import { palette } from "../cli/output.ts";
+import { formatDiagnostic } from "../render/diagnostic.ts";
+import { palette, type Palette } from "../render/palette.ts";
+import { term } from "../text/terminal.ts";
 import type { ApplyResult, ProgressEvent } from "./apply.ts";
 import { stepLabel } from "./apply.ts";
 import type { Plan, Summary } from "../plan/model.ts";
-import { formatDiagnostic } from "../cli/output.ts";
 
 /** `[3/12] ~ rooms.general.topic … done` */
 export function formatProgress(event: ProgressEvent, p: Palette = palette(false)): string {
   if (event.kind === "warning") return formatDiagnostic(event.diagnostic, p);
-  const head = `[${event.index}/${event.total}] ${event.label} …`;
+  const head = `[${event.index}/${event.total}] ${term(event.label)} …`;
   return event.outcome === "done"
     ? `${head} ${p.green("done")}\n`
-    : `${head} ${p.red("failed")}\n    ${event.error}\n`;
+    : `${head} ${p.red("failed")}\n    ${term(event.error)}\n`;
 }
 
 function counts(s: Summary): string {
@@ -36,8 +37,8 @@ export function formatApplyFailure(plan: Plan, result: ApplyResult): string {
   const f = result.failure;
   if (!f) return "";
   const lines = [
-    `apply stopped at step ${f.index} of ${plan.steps.length}: ${stepLabel(plan, f.step, false)} (${f.step.description})`,
-    `  error: ${f.error}`,
+    `apply stopped at step ${f.index} of ${plan.steps.length}: ${term(stepLabel(plan, f.step, false))} (${term(f.step.description)})`,
+    `  error: ${term(f.error)}`,
   ];
   if (result.completed.length === 0) {
     lines.push("Nothing was changed before it.");
@@ -45,7 +46,7 @@ export function formatApplyFailure(plan: Plan, result: ApplyResult): string {
     lines.push(
       `Done before it: ${result.completed.length} step${result.completed.length === 1 ? "" : "s"} (${counts(result.summary)}):`,
     );
-    for (const s of result.completed) lines.push(`  ${stepLabel(plan, s)}`);
+    for (const s of result.completed) lines.push(`  ${term(stepLabel(plan, s))}`);
   }
   lines.push(
     `Nothing after it was attempted (${plan.steps.length - f.index} step${plan.steps.length - f.index === 1 ? "" : "s"} left).`,

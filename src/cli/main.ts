@@ -19,7 +19,7 @@ import { importCommand } from "./commands/import.ts";
 import { githubCommand } from "./commands/github.ts";
 import { pageCommand } from "./commands/page.ts";
 import { VERSION } from "../version.ts";
-import { formatUserError } from "./output.ts";
+import { formatUserError, installOutputGuard } from "./output.ts";
 
 /** `spaceform: homeserver problem: … (GET /sync)`: always naming the request. */
 function formatHomeserverProblem(err: GatewayError): string {
@@ -31,6 +31,7 @@ function formatHomeserverProblem(err: GatewayError): string {
 const MIN_NODE_MAJOR = 22;
 
 export async function main(argv: string[]): Promise<number> {
+  installOutputGuard(); // every write, the error handler's too: no secret, control character or stray workflow command
   const major = Number(process.versions.node.split(".")[0]);
   if (major < MIN_NODE_MAJOR) {
     process.stderr.write(

@@ -1,9 +1,17 @@
 /**
- * Terminal output helpers shared by the commands: colour only on a TTY and never
- * under NO_COLOR (https://no-color.org), and one way to print a diagnostic.
+ * Terminal output shared by the commands: colour only on a TTY and never under
+ * NO_COLOR (https://no-color.org), one way to print a diagnostic, and the guard
+ * every byte written to stdout and stderr passes (installOutputGuard).
  */
-import type { Diagnostic } from "../diagnostics.ts";
-import type { UserError } from "../diagnostics.ts";
+import type { Diagnostic, UserError } from "../diagnostics.ts";
+import { formatDiagnostic } from "../render/diagnostic.ts";
+import { palette, type Palette } from "../render/palette.ts";
+import { scrubSecrets } from "../secrets.ts";
+import { escapeOutputControls, term } from "../text/terminal.ts";
+import { defuseLine, workflowCommand } from "../text/workflow.ts";
+
+export { formatDiagnostic } from "../render/diagnostic.ts";
+export { palette, type Palette } from "../render/palette.ts";
 
 export function colorEnabled(stream: { isTTY?: boolean } = process.stdout): boolean {
   const noColor = process.env["NO_COLOR"];
@@ -12,52 +20,12 @@ export function colorEnabled(stream: { isTTY?: boolean } = process.stdout): bool
   return stream.isTTY === true;
 }
 
-export interface Palette {
-  red(s: string): string;
-  green(s: string): string;
-  yellow(s: string): string;
-  cyan(s: string): string;
-  bold(s: string): string;
-  dim(s: string): string;
-}
-
-const wrap =
-  (open: number, close: number) =>
-  (s: string): string =>
-    `\u001b[${open}m${s}\u001b[${close}m`;
-
-export function palette(enabled: boolean): Palette {
-  if (!enabled) {
-    const id = (s: string): string => s;
-    return { red: id, green: id, yellow: id, cyan: id, bold: id, dim: id };
-  }
-  return {
-    red: wrap(31, 39),
-    green: wrap(32, 39),
-    yellow: wrap(33, 39),
-    cyan: wrap(36, 39),
-    bold: wrap(1, 22),
-    dim: wrap(2, 22),
-  };
-}
-
-/** `spaces/de-rse.yaml:12:5: error: rooms.general.topic: message (code)\n  hint: …` */
-export function formatDiagnostic(d: Diagnostic, p: Palette = palette(false)): string {
-  const where = d.file
-    ? `${d.file}${d.line ? `:${d.line}${d.column ? `:${d.column}` : ""}` : ""}: `
-    : "";
-  const sev = d.severity === "error" ? p.red("error") : p.yellow("warning");
-  const path = d.path ? `${p.bold(d.path)}: ` : "";
-  let out = `${where}${sev}: ${path}${d.message} ${p.dim(`[${d.code}]`)}\n`;
-  if (d.hint) out += `  ${p.cyan("hint:")} ${d.hint}\n`;
-  return out;
-}
-
 export function formatUserError(
   err: UserError,
   p: Palette = palette(colorEnabled(process.stderr)),
 ): string {
-  let out = `${p.red("Error:")} ${err.message}\n`;
+  // The message's own lines are kept; each is shown escaped.
+  let out = `${p.red("Error:")} ${err.message.split("\n").map(term).join("\n")}\n`;
   for (const d of err.diagnostics) out += formatDiagnostic(d, p);
   return out;
 }
@@ -67,14 +35,54 @@ export function formatUserError(
  * https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions
  */
 export function githubAnnotation(d: Diagnostic): string {
-  const esc = (s: string): string =>
-    s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-  const escProp = (s: string): string => esc(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
-  const props: string[] = [];
-  if (d.file) props.push(`file=${escProp(d.file)}`);
-  if (d.line) props.push(`line=${d.line}`);
-  if (d.column) props.push(`col=${d.column}`);
-  props.push(`title=${escProp(`spaceform ${d.code}`)}`);
+  const props: [string, string][] = [];
+  if (d.file) props.push(["file", term(d.file)]);
+  if (d.line) props.push(["line", String(d.line)]);
+  if (d.column) props.push(["col", String(d.column)]);
+  props.push(["title", `spaceform ${term(d.code)}`]);
   const text = `${d.path ? `${d.path}: ` : ""}${d.message}${d.hint ? ` (${d.hint})` : ""}`;
-  return `::${d.severity === "error" ? "error" : "warning"} ${props.join(",")}::${esc(text)}\n`;
+  return workflowCommand(d.severity === "error" ? "error" : "warning", props, term(text));
+}
+
+/**
+ * What any text becomes on its way out: secrets removed, control characters
+ * other than newlines, tabs and colour codes shown escaped, and every line that
+ * GitHub Actions would read as a workflow command defused (unless it is one
+ * spaceform made, see src/text/workflow.ts). `atLineStart` says whether the
+ * text starts a line (a write that continues one is not a command).
+ */
+export function safeOutput(text: string, atLineStart = true): string {
+  const lines = escapeOutputControls(scrubSecrets(text)).split("\n");
+  return lines
+    .map((line, i) =>
+      i > 0 || atLineStart ? defuseLine(line) : line.replace(/##\[/g, "#\\u0023["),
+    )
+    .join("\n");
+}
+
+let installed = false;
+
+/**
+ * Routes every write to stdout and stderr through `safeOutput`, for the whole
+ * process: renderers, diagnostics, progress lines, yargs' messages and the
+ * top-level error handler alike. Called once, first thing, by the CLI.
+ */
+export function installOutputGuard(): void {
+  if (installed) return;
+  installed = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    const original = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+    let atLineStart = true;
+    const guarded = (chunk: unknown, ...rest: unknown[]): boolean => {
+      if (typeof chunk !== "string" && !(chunk instanceof Uint8Array))
+        return original(chunk, ...rest);
+      const encoding = typeof rest[0] === "string" ? (rest[0] as BufferEncoding) : "utf8";
+      const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString(encoding);
+      const safe = safeOutput(text, atLineStart);
+      if (text !== "") atLineStart = text.endsWith("\n");
+      const tail = rest.filter((r) => typeof r === "function");
+      return original(safe, "utf8", ...tail);
+    };
+    stream.write = guarded;
+  }
 }

@@ -4,6 +4,7 @@
  * lazily so that commands that never talk to GitHub do not load it.
  */
 import { UserError } from "../diagnostics.ts";
+import { registerSecret, scrubSecrets } from "../secrets.ts";
 import type { GitHubContext } from "./context.ts";
 
 export interface IssueComment {
@@ -77,10 +78,15 @@ const issue = (i: RawIssue): Issue => ({
   url: i.html_url,
 });
 
-/** Turns a failed request into a UserError that says what to check; never mentions the token. */
+/**
+ * Turns a failed request into a UserError that says what to check. Octokit's
+ * errors carry the request (its Authorization header) and the response body,
+ * which a server may echo the token into: only the status and the scrubbed
+ * message are kept, never the error object.
+ */
 function explain(what: string, err: unknown): never {
   const status = (err as { status?: unknown }).status;
-  const message = err instanceof Error ? err.message : String(err);
+  const message = scrubSecrets(err instanceof Error ? err.message : String(err));
   let hint = "";
   if (status === 401) hint = " The token was rejected: check that GITHUB_TOKEN is set and valid.";
   if (status === 403 || status === 404)
@@ -94,6 +100,7 @@ function explain(what: string, err: unknown): never {
 export async function createGitHubApi(
   ctx: Pick<GitHubContext, "token" | "apiUrl" | "owner" | "repo">,
 ): Promise<GitHubApi> {
+  registerSecret(ctx.token);
   const { Octokit } = await import("@octokit/rest");
   const { VERSION } = await import("../version.ts");
   const octokit = new Octokit({
@@ -119,7 +126,8 @@ export async function createGitHubApi(
         explain(`list the comments of #${issue_number}`, err);
       }
     },
-    async createIssueComment(issue_number, body) {
+    async createIssueComment(issue_number, text) {
+      const body = scrubSecrets(text);
       try {
         const res = await octokit.rest.issues.createComment({ owner, repo, issue_number, body });
         return comment(res.data);
@@ -127,7 +135,8 @@ export async function createGitHubApi(
         explain(`comment on #${issue_number}`, err);
       }
     },
-    async updateIssueComment(comment_id, body) {
+    async updateIssueComment(comment_id, text) {
+      const body = scrubSecrets(text);
       try {
         const res = await octokit.rest.issues.updateComment({ owner, repo, comment_id, body });
         return comment(res.data);
@@ -152,7 +161,12 @@ export async function createGitHubApi(
     },
     async createIssue(input) {
       try {
-        const res = await octokit.rest.issues.create({ owner, repo, ...input });
+        const res = await octokit.rest.issues.create({
+          owner,
+          repo,
+          ...input,
+          body: scrubSecrets(input.body),
+        });
         return issue(res.data);
       } catch (err) {
         explain(`open an issue`, err);
@@ -160,7 +174,13 @@ export async function createGitHubApi(
     },
     async updateIssue(issue_number, input) {
       try {
-        const res = await octokit.rest.issues.update({ owner, repo, issue_number, ...input });
+        const res = await octokit.rest.issues.update({
+          owner,
+          repo,
+          issue_number,
+          ...input,
+          ...(input.body !== undefined ? { body: scrubSecrets(input.body) } : {}),
+        });
         return issue(res.data);
       } catch (err) {
         explain(`update issue #${issue_number}`, err);

@@ -9,6 +9,7 @@ import { GITHUB_BODY_LIMIT, mergedPullFor, upsertComment } from "./comments.ts";
 import { appendStepSummary, type GitHubContext } from "./context.ts";
 import { applyMarker } from "./markers.ts";
 import { renderPlanMarkdown } from "./render.ts";
+import { mdCodeBlock } from "../text/markdown.ts";
 
 export const APPLY_OUTCOMES = ["applied", "no-changes", "refused", "failed"] as const;
 export type ApplyOutcome = (typeof APPLY_OUTCOMES)[number];
@@ -33,13 +34,16 @@ export interface ApplyReportInput {
   commentAuthor: string;
 }
 
+/**
+ * The log is untrusted text (it quotes room names): it goes into a code block
+ * whose fence it cannot close, with control characters shown escaped. A plan
+ * marker or record inside it is inert: the gate reads only the first lines of
+ * a plan comment, and this comment starts with the apply marker.
+ */
 function logTail(log: string): string {
   const lines = log.trimEnd().split("\n").slice(-LOG_TAIL_LINES).join("\n");
   const tail = lines.length > LOG_TAIL_CHARS ? lines.slice(-LOG_TAIL_CHARS) : lines;
-  // A fence longer than any backtick run inside keeps the log from closing it.
-  const longest = Math.max(2, ...Array.from(tail.matchAll(/`+/g), (m) => m[0].length));
-  const fence = "`".repeat(longest + 1);
-  return `${fence}text\n${tail}\n${fence}`;
+  return mdCodeBlock(tail);
 }
 
 export function applyReportBody(

@@ -1,14 +1,17 @@
 /**
  * `spaceform github check-plan-kind`: at merge time, before apply, compare the
  * new plan with the one the merged pull request showed (the rule is in
- * plan-kind.ts and docs/github.md). Refusing is the safe default whenever the
- * reviewed plan cannot be established.
+ * plan-kind.ts and docs/github.md). The reviewed plan is read only from the
+ * record spaceform signed on the second line of its own plan comment
+ * (plan-record.ts). Refusing is the safe default whenever the reviewed plan
+ * cannot be established.
  */
 import type { Plan } from "../plan/model.ts";
 import type { GitHubApi } from "./api.ts";
 import { findMarkedComment, mergedPullFor } from "./comments.ts";
-import { parseKindMarker, PLAN_MARKER } from "./markers.ts";
+import { PLAN_MARKER } from "./markers.ts";
 import { compareKinds, planKind } from "./plan-kind.ts";
+import { readPlanRecord } from "./plan-record.ts";
 
 export type KindCheck =
   | { ok: true; message: string; pullRequest?: number; skipped: string[] }
@@ -19,7 +22,13 @@ const FRESH_REVIEW =
 
 export async function checkPlanKind(
   api: GitHubApi,
-  input: { plan: Plan; sha: string; commentAuthor: string },
+  input: {
+    plan: Plan;
+    sha: string;
+    commentAuthor: string;
+    /** MATRIX_ACCESS_TOKEN, the key of the plan record (GitHubContext.planKey). */
+    planKey: string | undefined;
+  },
 ): Promise<KindCheck> {
   const current = planKind(input.plan.changes);
   if (current.keys.length === 0) {
@@ -51,11 +60,18 @@ export async function checkPlanKind(
         "(For a pull request from a fork, a maintainer runs the Plan workflow by hand with its number before merging.)",
     );
   }
-  const reviewed = parseKindMarker(comment.body);
-  if (!reviewed)
+  if (input.planKey === undefined) {
     return refuse(
-      `The plan comment on #${pr.number} (${comment.url}) carries no readable plan record.`,
+      "The plan record cannot be checked: MATRIX_ACCESS_TOKEN, its key, is not in the environment.",
     );
+  }
+  const reading = readPlanRecord(comment.body, pr.number, input.planKey);
+  if (!reading.ok) {
+    return refuse(
+      `The plan comment on #${pr.number} (${comment.url}) carries no valid plan record: ${reading.reason}.`,
+    );
+  }
+  const reviewed = reading.record;
   if (reviewed.head_sha !== pr.headSha) {
     return refuse(
       `The last plan on #${pr.number} was made for commit ${reviewed.head_sha.slice(0, 12)}, ` +

@@ -1,9 +1,11 @@
 /**
  * One comment per purpose: found again by its hidden marker, updated in place,
- * never duplicated. Only comments by the expected author count, so that anyone
- * who pastes a marker into a comment of their own cannot steer the glue.
+ * never duplicated. Only comments by the expected author that START with the
+ * marker count, so that neither a marker pasted into someone's comment nor one
+ * quoted inside a comment of the glue's (a room name in an apply log) steers it.
  */
 import type { CommitPull, GitHubApi, IssueComment } from "./api.ts";
+import { startsWithMarker } from "./markers.ts";
 
 /** The login GITHUB_TOKEN comments as; another for a personal or app token (`--comment-author`). */
 export const DEFAULT_COMMENT_AUTHOR = "github-actions[bot]";
@@ -11,7 +13,7 @@ export const DEFAULT_COMMENT_AUTHOR = "github-actions[bot]";
 /** GitHub refuses comment and issue bodies longer than this. */
 export const GITHUB_BODY_LIMIT = 65_536;
 
-/** The newest comment on the issue that carries the marker and was written by `author`. */
+/** The newest comment on the issue that starts with the marker and was written by `author`. */
 export async function findMarkedComment(
   api: GitHubApi,
   issue: number,
@@ -19,7 +21,7 @@ export async function findMarkedComment(
   author: string,
 ): Promise<IssueComment | undefined> {
   const comments = await api.listIssueComments(issue);
-  return comments.filter((c) => c.author === author && c.body.includes(marker)).at(-1);
+  return comments.filter((c) => c.author === author && startsWithMarker(c.body, marker)).at(-1);
 }
 
 export async function upsertComment(

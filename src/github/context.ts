@@ -7,6 +7,7 @@
  */
 import { appendFileSync, readFileSync } from "node:fs";
 import { UserError } from "../diagnostics.ts";
+import { scrubSecrets } from "../secrets.ts";
 
 export interface GitHubContext {
   token: string;
@@ -24,6 +25,11 @@ export interface GitHubContext {
   sha?: string;
   /** File that becomes the job summary, when set. */
   stepSummary?: string;
+  /**
+   * The secret the reviewed-plan record is signed with (plan-record.ts):
+   * MATRIX_ACCESS_TOKEN, which only the workflow holds. Absent without it.
+   */
+  planKey?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -59,6 +65,8 @@ export function readGitHubContext(env: Env = process.env): GitHubContext {
   if (env["GITHUB_EVENT_NAME"]) ctx.eventName = env["GITHUB_EVENT_NAME"];
   if (env["GITHUB_SHA"]) ctx.sha = env["GITHUB_SHA"];
   if (env["GITHUB_STEP_SUMMARY"]) ctx.stepSummary = env["GITHUB_STEP_SUMMARY"];
+  const planKey = (env["MATRIX_ACCESS_TOKEN"] ?? "").trim().replace(/^Bearer\s+/i, "");
+  if (planKey !== "") ctx.planKey = planKey;
   return ctx;
 }
 
@@ -89,8 +97,12 @@ export function eventPullRequest(
   return { number: p.number, headSha: p.head.sha };
 }
 
-/** Appends Markdown to the job summary; without GITHUB_STEP_SUMMARY (a local run) it does nothing. */
+/**
+ * Appends Markdown to the job summary; without GITHUB_STEP_SUMMARY (a local run) it does nothing.
+ * Secrets are scrubbed from it like from every other output.
+ */
 export function appendStepSummary(ctx: Pick<GitHubContext, "stepSummary">, markdown: string): void {
   if (!ctx.stepSummary) return;
-  appendFileSync(ctx.stepSummary, markdown.endsWith("\n") ? markdown : `${markdown}\n`);
+  const text = scrubSecrets(markdown);
+  appendFileSync(ctx.stepSummary, text.endsWith("\n") ? text : `${text}\n`);
 }

@@ -10,7 +10,13 @@ import type { Plan } from "../plan/model.ts";
 import type { GitHubApi, Issue } from "./api.ts";
 import { GITHUB_BODY_LIMIT } from "./comments.ts";
 import { appendStepSummary, type GitHubContext } from "./context.ts";
-import { DRIFT_MARKER, kindMarker, MAX_KIND_MARKER_CHARS, parseKindMarker } from "./markers.ts";
+import {
+  DRIFT_MARKER,
+  kindMarker,
+  MAX_KIND_MARKER_CHARS,
+  parseKindMarker,
+  startsWithMarker,
+} from "./markers.ts";
 import { planKind } from "./plan-kind.ts";
 import { renderPlanMarkdown } from "./render.ts";
 
@@ -66,7 +72,7 @@ export async function reportDrift(
     return { action: "error" };
   }
   const open = (await api.listOpenIssues(input.label)).filter(
-    (i) => i.author === input.author && i.body.includes(DRIFT_MARKER),
+    (i) => i.author === input.author && startsWithMarker(i.body, DRIFT_MARKER),
   );
   // Oldest first: if two ever exist, keep using the one people have been following.
   const existing = open.sort((a, b) => a.number - b.number)[0];

@@ -2,6 +2,9 @@
  * Hidden HTML markers in comments and issues: how a later run finds the comment
  * it wrote before (to update it in place) and reads back what it recorded.
  * GitHub renders neither, and both survive edits made through the API.
+ * A marker counts only as the first line of a body, never inside it: the rest
+ * of a body quotes untrusted text (room names, logs). The plan comment's record
+ * is signed as well (plan-record.ts).
  */
 import type { ReviewedKind } from "./plan-kind.ts";
 
@@ -35,25 +38,25 @@ export function kindMarker(kind: ReviewedKind): string {
   return encode(digestOnly);
 }
 
-/** Reads the kind marker from a comment body; undefined when absent or unreadable. */
+/** True when `marker` is the body's first line. */
+export function startsWithMarker(body: string, marker: string): boolean {
+  return body === marker || body.startsWith(`${marker}\n`) || body.startsWith(`${marker}\r\n`);
+}
+
+/**
+ * Reads the kind marker from the second line of a body (the drift issue, whose
+ * first line is its marker); undefined when absent or unreadable. A kind marker
+ * anywhere else is not read.
+ */
 export function parseKindMarker(body: string): ReviewedKind | undefined {
-  const start = body.indexOf(KIND_PREFIX);
-  if (start < 0) return undefined;
-  const end = body.indexOf(KIND_SUFFIX, start + KIND_PREFIX.length);
-  if (end < 0) return undefined;
-  const encoded = body.slice(start + KIND_PREFIX.length, end).trim();
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(encoded, "base64url").toString("utf8"));
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== "object" || value === null) return undefined;
-  const v = value as Record<string, unknown>;
-  if (typeof v["digest"] !== "string" || typeof v["head_sha"] !== "string") return undefined;
+  const line = body.replace(/\r\n/g, "\n").split("\n", 2)[1] ?? "";
+  if (!line.startsWith(KIND_PREFIX) || !line.endsWith(KIND_SUFFIX)) return undefined;
+  const v = decodeBase64Json(
+    line.slice(KIND_PREFIX.length, line.length - KIND_SUFFIX.length).trim(),
+  );
+  if (!v || typeof v["digest"] !== "string" || typeof v["head_sha"] !== "string") return undefined;
   const keys = v["keys"];
-  if (keys !== undefined && !(Array.isArray(keys) && keys.every((k) => typeof k === "string")))
-    return undefined;
+  if (keys !== undefined && !isStringList(keys)) return undefined;
   const kind: ReviewedKind = {
     digest: v["digest"],
     head_sha: v["head_sha"],
@@ -62,3 +65,19 @@ export function parseKindMarker(body: string): ReviewedKind | undefined {
   if (keys !== undefined) kind.keys = keys;
   return kind;
 }
+
+/** base64url of a JSON object → the object; undefined for anything else. */
+export function decodeBase64Json(encoded: string): Record<string, unknown> | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(encoded, "base64url").toString("utf8"));
+  } catch {
+    return undefined;
+  }
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+export const isStringList = (v: unknown): v is string[] =>
+  Array.isArray(v) && v.every((k) => typeof k === "string");

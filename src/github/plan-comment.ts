@@ -1,15 +1,18 @@
 /**
  * `spaceform github plan-comment`: the plan as ONE comment on the pull request,
  * updated in place on every push, and the same plan in the job summary.
- * The comment records the plan's kind and the commit it was made for, which
- * apply checks at merge time (check-plan-kind.ts).
+ * The comment records the plan's kind and the commit it was made for, signed,
+ * on its second line (plan-record.ts); apply checks it at merge time
+ * (check-plan-kind.ts).
  */
 import type { Plan } from "../plan/model.ts";
 import type { GitHubApi, IssueComment } from "./api.ts";
+import { UserError } from "../diagnostics.ts";
 import { GITHUB_BODY_LIMIT, upsertComment } from "./comments.ts";
 import { appendStepSummary, type GitHubContext } from "./context.ts";
-import { kindMarker, MAX_KIND_MARKER_CHARS, PLAN_MARKER } from "./markers.ts";
+import { MAX_KIND_MARKER_CHARS, PLAN_MARKER } from "./markers.ts";
 import { planKind } from "./plan-kind.ts";
+import { planCommentWithRecord } from "./plan-record.ts";
 import { renderPlanMarkdown } from "./render.ts";
 
 export interface PlanCommentInput {
@@ -24,18 +27,21 @@ export interface PlanCommentInput {
 const OVERHEAD = MAX_KIND_MARKER_CHARS + 2_000;
 
 export function planCommentBody(
-  input: Pick<PlanCommentInput, "plan" | "headSha">,
-  ctx: Pick<GitHubContext, "runUrl">,
+  input: Pick<PlanCommentInput, "plan" | "headSha" | "pullRequest">,
+  ctx: Pick<GitHubContext, "runUrl" | "planKey">,
 ): string {
+  if (ctx.planKey === undefined) {
+    throw new UserError(
+      "github plan-comment needs MATRIX_ACCESS_TOKEN in its environment: the plan record that apply checks is signed with it (docs/github.md).",
+    );
+  }
   const kind = planKind(input.plan.changes);
   const markdown = renderPlanMarkdown(input.plan, {
     title: "spaceform plan",
     maxLength: GITHUB_BODY_LIMIT - OVERHEAD,
   });
   const run = ctx.runUrl ? ` · [workflow run](${ctx.runUrl})` : "";
-  return [
-    PLAN_MARKER,
-    kindMarker({ ...kind, head_sha: input.headSha, refused: input.plan.refused }),
+  const content = [
     markdown.trimEnd(),
     "",
     "---",
@@ -43,11 +49,17 @@ export function planCommentBody(
       "When the pull request is merged, apply plans again and goes ahead only if that plan contains no change missing from this one.</sub>",
     "",
   ].join("\n");
+  return planCommentWithRecord(
+    { ...kind, head_sha: input.headSha, refused: input.plan.refused },
+    input.pullRequest,
+    content,
+    ctx.planKey,
+  );
 }
 
 export async function postPlanComment(
   api: GitHubApi,
-  ctx: Pick<GitHubContext, "runUrl" | "stepSummary">,
+  ctx: Pick<GitHubContext, "runUrl" | "stepSummary" | "planKey">,
   input: PlanCommentInput,
 ): Promise<{ comment: IssueComment; created: boolean }> {
   const body = planCommentBody(input, ctx);

@@ -1,9 +1,12 @@
 /**
  * Imported entries → manifest YAML text, through the `yaml` Document API so
  * that key order and comments are ours: the file is meant to be read, reviewed
- * and committed.
+ * and committed. Live text (names, topics, notes quoting them) can hold control
+ * characters: comments show them escaped and values are written as escapes in
+ * double quotes (src/text/yaml.ts), so the file is valid YAML for any parser.
  */
 import { Document, Pair, Scalar, YAMLMap } from "yaml";
+import { escapeRawControls, forceDoubleQuotes, yamlComment } from "../text/yaml.ts";
 import { MANIFEST_VERSION } from "../manifest/model.ts";
 import type { BuiltImport, ImportedEntry, OmittedRoom } from "./build.ts";
 
@@ -21,7 +24,7 @@ export interface Header {
 
 function commentLines(lines: readonly string[]): string {
   // The library prefixes every line with `#`; a leading space keeps `# text` readable.
-  return lines.map((l) => ` ${l}`).join("\n");
+  return lines.map((l) => ` ${yamlComment(l)}`).join("\n");
 }
 
 function omittedLine(o: OmittedRoom): string {
@@ -106,6 +109,9 @@ export function renderManifest(built: BuiltImport, header: Header): string {
   }
   doc.contents = top;
   doc.comment = commentLines(POLICIES_NOTE);
+  forceDoubleQuotes(doc);
   // No folding: a long topic stays on one line, so a later edit is a one-line diff.
-  return doc.toString({ lineWidth: 0, indentSeq: true });
+  return escapeRawControls(
+    doc.toString({ lineWidth: 0, indentSeq: true, doubleQuotedAsJSON: true }),
+  );
 }

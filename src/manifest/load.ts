@@ -12,7 +12,7 @@
  * imports matrix-js-sdk.
  */
 import { createHash } from "node:crypto";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import type { Diagnostic } from "../diagnostics.ts";
 import { hasErrors } from "../diagnostics.ts";
@@ -21,6 +21,8 @@ import { MANIFEST_VERSION } from "./model.ts";
 import { normalise } from "./normalise.ts";
 import { schemaDiagnostics } from "./schema.ts";
 import { parseSource } from "./source.ts";
+import { readManifestFile } from "./files.ts";
+import { textRuleDiagnostics } from "./text-rules.ts";
 
 import { positionOf } from "./fieldpath.ts";
 import { allEntries } from "./model.ts";
@@ -46,18 +48,16 @@ const MANIFEST_EXTENSIONS = [".yaml", ".yml"];
 
 /** Loads, checks and normalises one manifest file. */
 export async function loadManifest(file: string): Promise<LoadResult> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (err) {
-    return { diagnostics: [unreadable(file, err)] };
-  }
+  const read = await readManifestFile(file);
+  if (!read.ok) return { diagnostics: [read.diagnostic] };
+  const bytes = read.bytes;
   const text = bytes.toString("utf8");
   const source = parseSource(text, file);
   const diagnostics: Diagnostic[] = [...source.diagnostics];
   // After a syntax error the document's structure is a guess: report that alone.
   if (source.data === undefined) return { diagnostics };
 
+  diagnostics.push(...textRuleDiagnostics(source.data, source, file));
   diagnostics.push(...schemaDiagnostics(source.data, source, file));
   const positions = { ...source.positions };
   const normalised = await normalise(source.data, {

@@ -8,7 +8,6 @@
  * problem: values of the wrong type were reported there and are skipped here.
  */
 import { createHash } from "node:crypto";
-import { readFile, stat } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import type { Diagnostic } from "../diagnostics.ts";
 import type { UserId } from "../matrix/ids.ts";
@@ -17,6 +16,7 @@ import { checkPolicies } from "../policy/index.ts";
 import type { PolicyRoomView } from "../policy/index.ts";
 import { formatFieldPath, parseFieldPath, positionOf } from "./fieldpath.ts";
 import type { PathSegment } from "./fieldpath.ts";
+import { readAvatarFile } from "./files.ts";
 import { sniffImage } from "./image.ts";
 import type {
   AvatarSpec,
@@ -117,7 +117,7 @@ export async function normalise(data: unknown, ctx: NormaliseContext): Promise<N
     const abs = isAbsolute(written) ? written : resolve(ctx.dir, written);
     let p = avatarCache.get(abs);
     if (!p) {
-      p = readAvatar(written, abs, (d) => {
+      p = readAvatar(written, abs, ctx.dir, (d) => {
         report(d, path);
       });
       avatarCache.set(abs, p);
@@ -419,29 +419,15 @@ function crossChecks(entries: readonly Entry[], report: Report): void {
 async function readAvatar(
   written: string,
   abs: string,
+  dir: string,
   report: (d: Omit<Diagnostic, "file" | "line" | "column" | "path">) => void,
 ): Promise<AvatarSpec | undefined> {
-  try {
-    const st = await stat(abs);
-    if (!st.isFile()) {
-      report({
-        severity: "error",
-        code: "avatar.not-a-file",
-        message: `The avatar ${written} is not a file.`,
-        hint: "Name an image file, relative to the manifest.",
-      });
-      return undefined;
-    }
-  } catch {
-    report({
-      severity: "error",
-      code: "avatar.missing",
-      message: `The avatar file ${written} does not exist (looked for ${abs}).`,
-      hint: "Paths are relative to the manifest's folder; or use an mxc:// URL.",
-    });
+  const read = await readAvatarFile(written, abs, dir);
+  if (!read.ok) {
+    report(read.refusal);
     return undefined;
   }
-  const bytes = await readFile(abs);
+  const bytes = read.bytes;
   const info = sniffImage(bytes);
   if (!info) {
     report({

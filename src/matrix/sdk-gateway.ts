@@ -22,6 +22,7 @@ import type {
 import { Method } from "matrix-js-sdk/lib/http-api/method.js";
 import { ClientPrefix } from "matrix-js-sdk/lib/http-api/prefix.js";
 import { TypedEventEmitter } from "matrix-js-sdk/lib/models/typed-event-emitter.js";
+import { registerSecret, scrubSecrets } from "../secrets.ts";
 import type { StateEvent } from "../state/model.ts";
 import {
   GatewayError,
@@ -78,6 +79,7 @@ export class SdkGateway implements MatrixGateway {
     silenceSdk();
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
     this.secret = options.accessToken;
+    registerSecret(options.accessToken);
     this.log = options.log ?? (() => undefined);
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.sleep = options.sleep ?? realSleep;
@@ -131,7 +133,8 @@ export class SdkGateway implements MatrixGateway {
 
   /** Belt and braces: the token is sent in a header, but no message may ever carry it. */
   private scrub(text: string): string {
-    return this.secret === "" ? text : text.split(this.secret).join("<redacted>");
+    // Also every other secret the process holds (src/secrets.ts).
+    return scrubSecrets(this.secret === "" ? text : text.split(this.secret).join("<redacted>"));
   }
 
   async whoami(): Promise<{ user_id: UserId; server_name: string }> {

@@ -89,7 +89,7 @@ function shortHash(h: string): string {
   return h.length > 12 ? `${h.slice(0, 12)}…` : h;
 }
 
-/** A value as people read it: JSON, with a room created by this plan written `(new room <entry>)`. */
+/** A value as people read it (raw: the renderer escapes it): JSON, with a room created by this plan written `(new room <entry>)`. */
 export function formatValue(v: Json): string {
   if (v === null) return "(none)";
   if (isPlaceholder(v)) return `(new room ${v.$room})`;
@@ -116,7 +116,13 @@ function numberMap(v: Json): Record<string, number> | undefined {
   return out;
 }
 
+/**
+ * How a renderer writes the values of a change: each function receives raw
+ * (untrusted) text and returns it escaped for its medium (src/text/), marked
+ * up where the word diff adds or removes words.
+ */
 export interface Markup {
+  plain(s: string): string;
   removed(s: string): string;
   added(s: string): string;
 }
@@ -124,7 +130,9 @@ export interface Markup {
 /** One line of a change, below its entry: symbol, label, and text. */
 export interface ChangeLine {
   action: ChangeAction;
+  /** Raw: the renderer escapes it. */
   label: string;
+  /** Already written through the renderer's Markup (escaped for its medium). */
   text: string;
   /** Sub-lines (a map's changed keys). */
   details?: ChangeLine[];
@@ -140,15 +148,16 @@ function wordDiff(before: string, after: string, m: Markup): string {
         ? m.added(`{+${part.value}+}`)
         : part.removed
           ? m.removed(`[-${part.value}-]`)
-          : part.value,
+          : m.plain(part.value),
     )
     .join("");
 }
 
 export function changeLine(c: Change, m: Markup): ChangeLine {
   const label = relativeAddress(c.address, c.entry);
-  if (c.action === "delete") return { action: "delete", label, text: formatValue(c.before) };
-  if (c.before === null) return { action: c.action, label, text: formatValue(c.after) };
+  if (c.action === "delete")
+    return { action: "delete", label, text: m.plain(formatValue(c.before)) };
+  if (c.before === null) return { action: c.action, label, text: m.plain(formatValue(c.after)) };
   if (
     typeof c.before === "string" &&
     typeof c.after === "string" &&
@@ -165,23 +174,28 @@ export function changeLine(c: Change, m: Markup): ChangeLine {
       const b = before[k];
       const a = after[k];
       if (b === a) continue;
-      if (b === undefined) details.push({ action: "create", label: k, text: String(a) });
-      else if (a === undefined) details.push({ action: "delete", label: k, text: String(b) });
-      else details.push({ action: "update", label: k, text: `${b} -> ${a}` });
+      if (b === undefined) details.push({ action: "create", label: k, text: m.plain(String(a)) });
+      else if (a === undefined)
+        details.push({ action: "delete", label: k, text: m.plain(String(b)) });
+      else details.push({ action: "update", label: k, text: m.plain(`${b} -> ${a}`) });
     }
     return { action: c.action, label, text: "", details };
   }
-  return { action: c.action, label, text: `${formatValue(c.before)} -> ${formatValue(c.after)}` };
+  return {
+    action: c.action,
+    label,
+    text: m.plain(`${formatValue(c.before)} -> ${formatValue(c.after)}`),
+  };
 }
 
 /** The fields of a whole new room, one line each. */
-export function createdFieldLines(c: Change): ChangeLine[] {
+export function createdFieldLines(c: Change, m: Markup): ChangeLine[] {
   const after = c.after;
   if (after === null || typeof after !== "object" || Array.isArray(after)) return [];
   return Object.entries(after).map(([label, v]) => ({
     action: "create" as const,
     label,
-    text: formatValue(v),
+    text: m.plain(formatValue(v)),
   }));
 }
 

@@ -3,6 +3,8 @@
  * space tree as a Mermaid diagram, and one collapsible `<details>` per changed
  * entry. GitHub refuses comments over 65,536 characters, so the output always
  * stays under `maxLength`: what does not fit is left out with a note saying so.
+ * Every text from the manifest or the live space is written through the escaper
+ * for its context (src/text/markdown.ts): inline, HTML, inline code, diff line.
  */
 import type { Diagnostic } from "../diagnostics.ts";
 import { ACTION_SYMBOL, type Plan } from "../plan/model.ts";
@@ -18,6 +20,7 @@ import {
   type EntryGroup,
 } from "./format.ts";
 import { renderMermaid } from "./mermaid.ts";
+import { fenceFor, mdCode, mdCodeLine, mdHtml, mdInline } from "../text/markdown.ts";
 
 export interface MarkdownOptions {
   title?: string;
@@ -28,20 +31,12 @@ export interface MarkdownOptions {
 export const GITHUB_COMMENT_LIMIT = 65_536;
 const DEFAULT_MAX = 65_000;
 
-/** Text inside inline code: backticks would end it early. */
-function code(s: string): string {
-  return `\`${s.replace(/`/g, "'")}\``;
-}
-
-/** Text in Markdown/HTML context: no tag or entity may come from a room name. */
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
+const code = mdCode;
 
 function diffLines(l: ChangeLine, indent = ""): string[] {
   // `diff` blocks colour lines by their first character: + green, - red; updates use `!`.
   const mark = l.action === "create" ? "+" : l.action === "delete" ? "-" : "!";
-  const out = [`${mark} ${indent}${l.label}:${l.text === "" ? "" : ` ${l.text}`}`];
+  const out = [`${mark} ${indent}${mdCodeLine(l.label)}:${l.text === "" ? "" : ` ${l.text}`}`];
   for (const d of l.details ?? []) out.push(...diffLines(d, `${indent}    `));
   return out;
 }
@@ -50,14 +45,14 @@ function diagnosticLine(d: Diagnostic): string {
   const icon = d.severity === "error" ? "❌" : "⚠️";
   const where = d.file ? `${code(`${d.file}${d.line ? `:${d.line}` : ""}`)} ` : "";
   const path = d.path ? `${code(d.path)}: ` : "";
-  const hint = d.hint ? ` — ${escapeHtml(d.hint)}` : "";
-  return `- ${icon} ${where}${path}${escapeHtml(d.message)} (${code(d.code)})${hint}`;
+  const hint = d.hint ? ` — ${mdInline(d.hint)}` : "";
+  return `- ${icon} ${where}${path}${mdInline(d.message)} (${code(d.code)})${hint}`;
 }
 
 function entryDetails(g: EntryGroup): string {
-  const markup = { removed: (s: string) => s, added: (s: string) => s };
+  const markup = { plain: mdCodeLine, removed: mdCodeLine, added: mdCodeLine };
   const lines: string[] = [];
-  if (g.created) for (const l of createdFieldLines(g.created)) lines.push(...diffLines(l));
+  if (g.created) for (const l of createdFieldLines(g.created, markup)) lines.push(...diffLines(l));
   for (const c of g.changes) {
     if (c !== g.created) lines.push(...diffLines(changeLine(c, markup)));
   }
@@ -66,11 +61,10 @@ function entryDetails(g: EntryGroup): string {
   const count = g.created
     ? `new${others > 0 ? `, ${others} more change${others === 1 ? "" : "s"}` : ""}`
     : `${others} change${others === 1 ? "" : "s"}`;
-  // A fence longer than any backtick run in the content cannot be closed early by it.
-  const longest = Math.max(2, ...[...lines.join("\n").matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = "`".repeat(longest + 1);
+  // Each line is one change (newlines inside values are escaped); the fence is longer than any backtick run.
+  const fence = fenceFor(lines.join("\n"));
   return [
-    `<details><summary><code>${ACTION_SYMBOL[action]}</code> ${verb} <b>${escapeHtml(entryTitle(g))}</b> (${count})</summary>`,
+    `<details><summary><code>${ACTION_SYMBOL[action]}</code> ${verb} <b>${mdHtml(entryTitle(g))}</b> (${count})</summary>`,
     "",
     `${fence}diff`,
     ...lines,
@@ -85,7 +79,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   const max = Math.min(options.maxLength ?? DEFAULT_MAX, GITHUB_COMMENT_LIMIT);
   const spaces = plan.based_on.map((b) => b.space).join(", ");
   const head: string[] = [
-    `## ${escapeHtml(options.title ?? `spaceform plan: ${spaces}`)}`,
+    `## ${mdInline(options.title ?? `spaceform plan: ${spaces}`)}`,
     "",
     `**${summaryLine(plan)}**`,
     "",
@@ -122,10 +116,12 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   let gap = "";
   names.forEach((name, i) => {
     const s = plan.spaces.find((p) => p.space === name);
-    const label = `<b>${escapeHtml(name)}</b>`;
+    // The same name in an HTML block (the <summary>) and in a Markdown heading.
+    const htmlLabel = `<b>${mdHtml(name)}</b>`;
+    const label = `<b>${mdInline(name)}</b>`;
     if (s !== undefined) {
       blocks.push({
-        text: `<details><summary>Space tree of ${label}</summary>\n\n\`\`\`mermaid\n${renderMermaid(s.tree, `s${i}n`)}\`\`\`\n\n</details>\n\n`,
+        text: `<details><summary>Space tree of ${htmlLabel}</summary>\n\n\`\`\`mermaid\n${renderMermaid(s.tree, `s${i}n`)}\`\`\`\n\n</details>\n\n`,
         what: "space tree",
       });
       gap = "";
@@ -146,7 +142,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
         what: "unmanaged rooms",
       });
       for (const u of unmanaged) {
-        const roomName = u.name !== undefined ? ` ${escapeHtml(u.name)}` : "";
+        const roomName = u.name !== undefined ? ` ${mdInline(u.name)}` : "";
         blocks.push({
           text: `- ${code(u.room_id)}${roomName} in ${code(u.parent)}: ${u.unlink ? "**will be unlinked**" : "kept"}\n`,
           what: "unmanaged rooms",

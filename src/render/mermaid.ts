@@ -3,17 +3,13 @@
  * changed entries highlighted by action with `classDef`.
  */
 import type { ChangeAction, TreeNode } from "../plan/model.ts";
+import { mermaidLabel } from "../text/mermaid.ts";
 
 const CLASS_DEFS: Record<ChangeAction, string> = {
   create: "fill:#dafbe1,stroke:#1a7f37,color:#0d1117",
   update: "fill:#fff8c5,stroke:#9a6700,color:#0d1117",
   delete: "fill:#ffebe9,stroke:#cf222e,color:#0d1117",
 };
-
-/** Mermaid labels are quoted strings: quotes and angle brackets become entities. */
-function escapeLabel(s: string): string {
-  return s.replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;");
-}
 
 /** `graph TD` source for one space tree; `prefix` keeps node ids unique when several trees share a page. */
 export function renderMermaid(tree: TreeNode, prefix = "n"): string {
@@ -22,8 +18,8 @@ export function renderMermaid(tree: TreeNode, prefix = "n"): string {
   let counter = 0;
   const visit = (node: TreeNode, parentId?: string): void => {
     const id = `${prefix}${counter++}`;
-    const title = escapeLabel(node.name ?? node.key);
-    const label = node.alias !== undefined ? `${title}<br/>${escapeLabel(node.alias)}` : title;
+    const title = mermaidLabel(node.name ?? node.key);
+    const label = node.alias !== undefined ? `${title}<br/>${mermaidLabel(node.alias)}` : title;
     const shape = node.kind === "space" ? [`(["`, `"])`] : [`["`, `"]`];
     lines.push(`  ${id}${shape[0] ?? ""}${label}${shape[1] ?? ""}`);
     if (parentId !== undefined) lines.push(`  ${parentId} --> ${id}`);

@@ -2,8 +2,9 @@
  * The terminal rendering of a plan, Terraform-like: one block per entry with
  * `+ create`, `~ update`, `- delete`, the diagnostics, the unmanaged rooms and a
  * summary line. Colour only when asked (the CLI passes `colorEnabled()`).
+ * Every text from the manifest or the live space passes `term` (src/text/terminal.ts):
+ * it stays on its line and carries no control character.
  */
-import { formatDiagnostic, palette, type Palette } from "../cli/output.ts";
 import { ACTION_SYMBOL, type ChangeAction, type Plan } from "../plan/model.ts";
 import {
   changeLine,
@@ -15,6 +16,9 @@ import {
   summaryLine,
   type ChangeLine,
 } from "./format.ts";
+import { formatDiagnostic } from "./diagnostic.ts";
+import { palette, type Palette } from "./palette.ts";
+import { term } from "../text/terminal.ts";
 
 export interface TextOptions {
   color: boolean;
@@ -25,7 +29,7 @@ function paint(p: Palette, action: ChangeAction, s: string): string {
 }
 
 function lines(l: ChangeLine, indent: string, p: Palette): string[] {
-  const head = `${indent}${paint(p, l.action, ACTION_SYMBOL[l.action])} ${l.label}:${l.text === "" ? "" : ` ${l.text}`}`;
+  const head = `${indent}${paint(p, l.action, ACTION_SYMBOL[l.action])} ${term(l.label)}:${l.text === "" ? "" : ` ${l.text}`}`;
   const out = [head];
   for (const d of l.details ?? []) out.push(...lines(d, `${indent}    `, p));
   return out;
@@ -33,13 +37,17 @@ function lines(l: ChangeLine, indent: string, p: Palette): string[] {
 
 export function renderText(plan: Plan, options: TextOptions): string {
   const p = palette(options.color);
-  const markup = { removed: (s: string) => p.red(s), added: (s: string) => p.green(s) };
+  const markup = {
+    plain: term,
+    removed: (s: string) => p.red(term(s)),
+    added: (s: string) => p.green(term(s)),
+  };
   const out: string[] = [];
 
   for (const b of plan.based_on) {
     out.push(
-      p.bold(`Space ${b.space}`) +
-        p.dim(` (${b.manifest_file}, on ${b.server_name} as ${b.user_id})`),
+      p.bold(`Space ${term(b.space)}`) +
+        p.dim(` (${term(b.manifest_file)}, on ${term(b.server_name)} as ${term(b.user_id)})`),
     );
   }
   out.push("");
@@ -50,8 +58,9 @@ export function renderText(plan: Plan, options: TextOptions): string {
     for (const g of groups) {
       const { action, verb } = entryHeading(g);
       const symbol = paint(p, action, ACTION_SYMBOL[action]);
-      out.push(`${symbol} ${p.bold(`${verb} ${entryTitle(g)}`)}`);
-      if (g.created) for (const l of createdFieldLines(g.created)) out.push(...lines(l, "    ", p));
+      out.push(`${symbol} ${p.bold(`${verb} ${term(entryTitle(g))}`)}`);
+      if (g.created)
+        for (const l of createdFieldLines(g.created, markup)) out.push(...lines(l, "    ", p));
       for (const c of g.changes) {
         if (c === g.created) continue;
         out.push(...lines(changeLine(c, markup), "    ", p));
@@ -64,11 +73,11 @@ export function renderText(plan: Plan, options: TextOptions): string {
   if (unmanaged.length > 0) {
     out.push(p.bold("Rooms in the space that the manifest does not name (never deleted):"));
     for (const u of unmanaged) {
-      const name = u.name !== undefined ? ` "${u.name}"` : "";
+      const name = u.name !== undefined ? ` "${term(u.name)}"` : "";
       const what = u.unlink
         ? p.red("will be unlinked")
         : "kept linked (--unlink-unmanaged would unlink it)";
-      out.push(`  ${u.room_id}${name} in ${u.parent}: ${what}`);
+      out.push(`  ${term(u.room_id)}${name} in ${term(u.parent)}: ${what}`);
     }
     out.push("");
   }

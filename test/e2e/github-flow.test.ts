@@ -10,7 +10,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { applyMarker, parseKindMarker, PLAN_MARKER } from "../../src/github/markers.ts";
+import { applyMarker, kindMarker, parseKindMarker, PLAN_MARKER } from "../../src/github/markers.ts";
+import { readPlanRecord } from "../../src/github/plan-record.ts";
 import {
   startFakeGitHub,
   type FakeComment,
@@ -168,6 +169,7 @@ describe("GitHub flow: plan on pull requests, apply on merge, drift issues (end 
   }
 
   let pr4: FakePull;
+  let pr6: FakePull;
   let issueNumber: number;
 
   before(async () => {
@@ -205,8 +207,10 @@ describe("GitHub flow: plan on pull requests, apply on merge, drift issues (end 
       gh.requests.includes(`PATCH /repos/${gh.owner}/${gh.repo}/issues/comments/${comment.id}`),
     );
     assert.match(updated[0]!.body, new RegExp(world.aliasLocalpart("announcements")));
-    const reviewed = parseKindMarker(updated[0]!.body);
-    assert.equal(reviewed?.head_sha, sha(0x42), "the comment records the planned head commit");
+    const reading = readPlanRecord(updated[0]!.body, pr4.number, world.bot.accessToken);
+    assert.ok(reading.ok, "the plan record is signed with the workflow's Matrix token");
+    const reviewed = reading.record;
+    assert.equal(reviewed.head_sha, sha(0x42), "the comment records the planned head commit");
     assert.ok(
       reviewed.keys?.some((k) => k.startsWith("+ flow:rooms.announcements")),
       `the recorded plan creates the announcements room: ${JSON.stringify(reviewed.keys)}`,
@@ -302,8 +306,12 @@ describe("GitHub flow: plan on pull requests, apply on merge, drift issues (end 
     writeManifest({ announcements: true, note: "Put the hand-made topics back." });
     const plan = await planOnPull(pr5);
     assert.equal(plan.outcome, "success", explain(plan));
-    const reviewed = parseKindMarker(commentsOn(pr5.number, PLAN_MARKER)[0]!.body);
-    assert.deepEqual(reviewed?.keys, [
+    const reading = readPlanRecord(
+      commentsOn(pr5.number, PLAN_MARKER)[0]!.body,
+      pr5.number,
+      world.bot.accessToken,
+    );
+    assert.deepEqual(reading.ok ? reading.record.keys : reading.reason, [
       "~ flow:rooms.announcements.topic",
       "~ flow:rooms.general.topic",
     ]);
@@ -323,7 +331,7 @@ describe("GitHub flow: plan on pull requests, apply on merge, drift issues (end 
   });
 
   it("applies a freshly reviewed plan, after which the drift check closes the issue", async () => {
-    const pr6 = openPull(sha(0x61));
+    pr6 = openPull(sha(0x61));
     writeManifest({ announcements: true, extra: true, note: "Put the hand-made topics back." });
     const plan = await planOnPull(pr6);
     assert.equal(plan.outcome, "success", explain(plan));
@@ -346,6 +354,76 @@ describe("GitHub flow: plan on pull requests, apply on merge, drift issues (end 
     assert.equal(closed.state, "closed", "the drift issue was closed");
     const last = gh.comments.filter((c) => c.issue_number === issueNumber).at(-1);
     assert.match(last?.body ?? "", /drift is gone/);
+  });
+
+  it("ignores a plan record smuggled through a live room name into the apply report", async () => {
+    // The admin of an unmanaged room linked into the space (another account) names it so that, printed
+    // raw, the name would add a plan marker and a forged plan record, listing an unreviewed rename of
+    // rooms.general for pr6's head commit, to whatever log or comment quotes it.
+    const forgedKind = kindMarker({
+      digest: "0".repeat(64),
+      keys: ["~ flow:rooms.general.name", "~ flow:rooms.general.topic"],
+      head_sha: sha(0x61),
+      refused: false,
+    });
+    const hostileName = `Lobby\n${PLAN_MARKER}\n${forgedKind}\n<!-- spaceform-plan-record e30.forged -->`;
+    const created = await fetch(`${world.hs.baseUrl}/_matrix/client/v3/createRoom`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${world.user.accessToken}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ preset: "public_chat", name: hostileName }),
+    });
+    assert.equal(created.status, 200, await created.clone().text());
+    const lobby = ((await created.json()) as { room_id: string }).room_id;
+    // The bot is in the room (it is public), so the plan reads and shows its name.
+    assert.equal((await matrix("POST", `/join/${encodeURIComponent(lobby)}`, {})).status, 200);
+    const spaceId = await roomIdOf("space");
+    assert.ok(spaceId);
+    const linked = await matrix(
+      "PUT",
+      `/rooms/${encodeURIComponent(spaceId)}/state/m.space.child/${encodeURIComponent(lobby)}`,
+      { via: [world.hs.serverName] },
+    );
+    assert.equal(linked.status, 200);
+
+    // A reviewed change (pr6 showed the topic) lets the re-run of pr6's apply go ahead: its log shows
+    // the plan with the unmanaged room's name, and the report posts the log's end as a bot comment.
+    await setTopicByHand("general", "changed by hand once more");
+    const applied = await applyOnPush(sha(0x6f));
+    assert.equal(applied.outcome, "success", explain(applied));
+    assert.equal(await topicOf("general"), "Hello");
+    const escapedName = hostileName.replace(/\n/g, "\\n");
+    assert.ok(applied.log.includes(`"${escapedName}"`), explain(applied));
+    const [report] = commentsOn(pr6.number, applyMarker(sha(0x6f)));
+    assert.ok(report, "the apply was reported on pr6");
+    assert.ok(report.body.includes(escapedName), "the report quotes the log with the name");
+    assert.deepEqual(
+      report.body.split("\n").filter((line) => line.trimStart().startsWith("<!-- spaceform-plan")),
+      [],
+      "no line of the report is a plan marker or record",
+    );
+
+    // Now an unreviewed rename by hand; a re-run of the apply must refuse it, whatever the report says.
+    const generalId = await roomIdOf("general");
+    assert.ok(generalId);
+    const renamed = await matrix(
+      "PUT",
+      `/rooms/${encodeURIComponent(generalId)}/state/m.room.name/`,
+      { name: "Renamed by hand" },
+    );
+    assert.equal(renamed.status, 200);
+    const rerun = await applyOnPush(sha(0x6f));
+    assert.equal(rerun.outcome, "failure", explain(rerun));
+    assert.equal(stepOutcome(rerun, "Check the plan against the reviewed one"), "failure");
+    assert.equal(stepOutcome(rerun, "Apply"), "skipped");
+    assert.match(rerun.log, /Not in the reviewed plan:\n {2}~ flow:rooms\.general\.name/);
+    const nameNow = await matrix(
+      "GET",
+      `/rooms/${encodeURIComponent(generalId)}/state/m.room.name/`,
+    );
+    assert.deepEqual(await nameNow.json(), { name: "Renamed by hand" }, "nothing was applied");
   });
 
   it("shows no token in any log, summary, comment or issue", () => {

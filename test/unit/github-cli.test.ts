@@ -59,6 +59,8 @@ function spaceform(args: string[], env: Record<string, string> = {}): Promise<Ru
         NO_COLOR: "1",
         GITHUB_ACTIONS: "true",
         GITHUB_TOKEN: TOKEN,
+        // The key of the plan record, as action.yml passes it to the glue.
+        MATRIX_ACCESS_TOKEN: "syt_workflow_matrix_token",
         GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
         GITHUB_API_URL: gh.url,
         GITHUB_SERVER_URL: "https://github.test",

@@ -25,9 +25,12 @@ const MERGE = "b".repeat(40);
 let gh: FakeGitHub;
 let api: GitHubApi;
 let summaryFile: string;
-const ctx = (): { runUrl: string; stepSummary: string } => ({
+/** The workflow's MATRIX_ACCESS_TOKEN: the key the plan record is signed with. */
+const PLAN_KEY = "syt_matrix_token_of_the_workflow";
+const ctx = (): { runUrl: string; stepSummary: string; planKey: string } => ({
   runUrl: "https://github.test/community/spaces/actions/runs/7",
   stepSummary: summaryFile,
+  planKey: PLAN_KEY,
 });
 
 before(async () => {
@@ -113,11 +116,25 @@ describe("plan-comment", () => {
     const body = botComments(2)[0]!.body;
     assert.ok(body.length <= 65_536, `${body.length} characters`);
     assert.equal(
-      (await checkPlanKind(api, { plan: many(3000), sha: MERGE, commentAuthor: BOT })).ok,
+      (
+        await checkPlanKind(api, {
+          plan: many(3000),
+          sha: MERGE,
+          commentAuthor: BOT,
+          planKey: PLAN_KEY,
+        })
+      ).ok,
       true,
     );
     assert.equal(
-      (await checkPlanKind(api, { plan: many(3001), sha: MERGE, commentAuthor: BOT })).ok,
+      (
+        await checkPlanKind(api, {
+          plan: many(3001),
+          sha: MERGE,
+          commentAuthor: BOT,
+          planKey: PLAN_KEY,
+        })
+      ).ok,
       false,
     );
   });
@@ -196,7 +213,12 @@ describe("check-plan-kind", () => {
 
   it("accepts the plan the merged pull request showed", async () => {
     await reviewAndMerge();
-    const r = await checkPlanKind(api, { plan: twoChanges(), sha: MERGE, commentAuthor: BOT });
+    const r = await checkPlanKind(api, {
+      plan: twoChanges(),
+      sha: MERGE,
+      commentAuthor: BOT,
+      planKey: PLAN_KEY,
+    });
     assert.equal(r.ok, true);
     assert.equal(r.pullRequest, 9);
   });
@@ -208,7 +230,12 @@ describe("check-plan-kind", () => {
       change("update", "space.topic"),
       change("delete", "space.children.lounge"),
     ]);
-    const r = await checkPlanKind(api, { plan: merged, sha: MERGE, commentAuthor: BOT });
+    const r = await checkPlanKind(api, {
+      plan: merged,
+      sha: MERGE,
+      commentAuthor: BOT,
+      planKey: PLAN_KEY,
+    });
     assert.equal(r.ok, false);
     assert.ok(!r.ok);
     assert.deepEqual(r.unexpected, ["- de-rse:space.children.lounge"]);
@@ -221,6 +248,7 @@ describe("check-plan-kind", () => {
       plan: planOf([change("update", "space.topic")]),
       sha: MERGE,
       commentAuthor: BOT,
+      planKey: PLAN_KEY,
     });
     assert.ok(r.ok);
     assert.deepEqual(r.skipped, ["+ de-rse:rooms.general"]);
@@ -228,7 +256,12 @@ describe("check-plan-kind", () => {
 
   it("refuses when the last plan was made for an older commit of the pull request", async () => {
     await reviewAndMerge(twoChanges(), "d".repeat(40));
-    const r = await checkPlanKind(api, { plan: twoChanges(), sha: MERGE, commentAuthor: BOT });
+    const r = await checkPlanKind(api, {
+      plan: twoChanges(),
+      sha: MERGE,
+      commentAuthor: BOT,
+      planKey: PLAN_KEY,
+    });
     assert.ok(!r.ok);
     assert.match(r.message, /made for commit dddddddddddd.*never planned/);
   });
@@ -239,7 +272,12 @@ describe("check-plan-kind", () => {
         refused: true,
       }),
     );
-    const r = await checkPlanKind(api, { plan: twoChanges(), sha: MERGE, commentAuthor: BOT });
+    const r = await checkPlanKind(api, {
+      plan: twoChanges(),
+      sha: MERGE,
+      commentAuthor: BOT,
+      planKey: PLAN_KEY,
+    });
     assert.ok(!r.ok);
     assert.match(r.message, /was refused/);
   });
@@ -250,18 +288,37 @@ describe("check-plan-kind", () => {
       [MERGE],
     );
     const { planCommentBody } = await import("../../src/github/plan-comment.ts");
-    gh.addComment(9, planCommentBody({ plan: twoChanges(), headSha: HEAD }, {}), "mallory");
-    const r = await checkPlanKind(api, { plan: twoChanges(), sha: MERGE, commentAuthor: BOT });
+    gh.addComment(
+      9,
+      planCommentBody({ plan: twoChanges(), headSha: HEAD, pullRequest: 9 }, { planKey: PLAN_KEY }),
+      "mallory",
+    );
+    const r = await checkPlanKind(api, {
+      plan: twoChanges(),
+      sha: MERGE,
+      commentAuthor: BOT,
+      planKey: PLAN_KEY,
+    });
     assert.ok(!r.ok);
     assert.match(r.message, /no spaceform plan comment by github-actions\[bot\]/);
   });
 
   it("refuses a commit that did not come from a pull request, unless there is nothing to do", async () => {
-    const r = await checkPlanKind(api, { plan: twoChanges(), sha: MERGE, commentAuthor: BOT });
+    const r = await checkPlanKind(api, {
+      plan: twoChanges(),
+      sha: MERGE,
+      commentAuthor: BOT,
+      planKey: PLAN_KEY,
+    });
     assert.ok(!r.ok);
     assert.match(r.message, /did not come from a merged pull request/);
     gh.requests.length = 0;
-    const empty = await checkPlanKind(api, { plan: planOf([]), sha: MERGE, commentAuthor: BOT });
+    const empty = await checkPlanKind(api, {
+      plan: planOf([]),
+      sha: MERGE,
+      commentAuthor: BOT,
+      planKey: PLAN_KEY,
+    });
     assert.equal(empty.ok, true);
     assert.deepEqual(gh.requests, []);
   });

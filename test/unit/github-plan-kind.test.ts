@@ -89,18 +89,28 @@ describe("kind marker", () => {
     const kind = { ...planKind(changes), head_sha: "abc", refused: false };
     const marker = kindMarker(kind);
     assert.ok(marker.length <= MAX_KIND_MARKER_CHARS);
-    const parsed = parseKindMarker(marker);
+    const parsed = parseKindMarker(`<!-- spaceform-drift -->\n${marker}\n`);
     assert.ok(parsed);
     assert.equal(parsed.digest, kind.digest);
     assert.equal(parsed.keys, undefined);
   });
 
+  it("reads a marker only from the second line, never from the text below", () => {
+    const marker = kindMarker({
+      ...planKind([change("create", "rooms.a")]),
+      head_sha: "",
+      refused: false,
+    });
+    assert.equal(parseKindMarker(`<!-- spaceform-drift -->\nroom name\n${marker}\n`), undefined);
+    assert.equal(parseKindMarker(marker), undefined);
+  });
+
   it("reads nothing from a body without a marker or with a damaged one", () => {
     assert.equal(parseKindMarker("just a comment"), undefined);
-    assert.equal(parseKindMarker("<!-- spaceform-plan-kind !!!notbase64 -->"), undefined);
+    assert.equal(parseKindMarker("x\n<!-- spaceform-plan-kind !!!notbase64 -->"), undefined);
     assert.equal(
       parseKindMarker(
-        `<!-- spaceform-plan-kind ${Buffer.from('{"digest":1}').toString("base64url")} -->`,
+        `x\n<!-- spaceform-plan-kind ${Buffer.from('{"digest":1}').toString("base64url")} -->`,
       ),
       undefined,
     );

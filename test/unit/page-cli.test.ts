@@ -109,7 +109,7 @@ describe("spaceform page", () => {
         "space:",
         '  alias: "#s:example.org"',
         '  name: "<script>alert(1)</script> [x](https://evil.example)"',
-        '  topic: "line\\n\\n# Heading\\n- item\\n![i](https://evil.example/i.png) @room \\u001b[2J"',
+        '  topic: "line\\n\\n# Heading\\n- item\\n![i](https://evil.example/i.png) @room"',
         "rooms:",
         "  r:",
         '    id: "!r:example.org"',
@@ -128,7 +128,7 @@ describe("spaceform page", () => {
     assert.deepEqual(body, [
       `## [\\<script\\>alert\\(1\\)\\</script\\> \\[x\\]\\(https:${WJ}//evil.example\\)](https://matrix.to/#/%23s%3Aexample.org)`,
       "",
-      `line \\#${WJ} Heading - item \\!\\[i\\]\\(https:${WJ}//evil.example/i.png\\) @${WJ}room \uFFFD\\[2J`,
+      `line \\#${WJ} Heading - item \\!\\[i\\]\\(https:${WJ}//evil.example/i.png\\) @${WJ}room`,
       "",
       `- [\\*\\*bold\\*\\* \\<b\\>x\\</b\\> w${WJ}ww.evil.example](https://matrix.to/#/!r%3Aexample.org?via=example.org): \\> quote \\| cell \\| mail@${WJ}evil.example`,
       "",

@@ -236,7 +236,7 @@ describe("renderMermaid", () => {
       renderMermaid(tree),
       [
         "graph TD",
-        '  n0(["The #quot;demo#quot;<br/>#demo:example.org"])',
+        '  n0(["The #34;demo#34;<br/>#35;demo:example.org"])',
         '  n1["A"]',
         "  n0 --> n1",
         '  n2["b"]',

@@ -134,6 +134,7 @@ export function githubCommand(setExit: (code: number) => void): CommandModule {
               plan,
               sha,
               commentAuthor: argv["comment-author"],
+              planKey: ctx.planKey,
             });
             if (r.ok) {
               out(r.message);
