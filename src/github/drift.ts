@@ -3,8 +3,12 @@
  * - drift (plan exit 2): open the issue, or replace the open one's body with the
  *   new plan; a comment is added only when the set of drifted changes differs
  *   from last time, so a daily run does not notify anyone about the same drift.
+ * - refused drift (plan exit 1 with a refused plan: someone turned encryption on,
+ *   demoted the managing account, removed the last moderator): the worst drift, so
+ *   it is drift too: the issue is opened or updated with the refusal reasons first,
+ *   saying that apply cannot repair it by itself.
  * - no drift (exit 0): close the open issue with a comment saying so.
- * - error (exit 1): leave the issue alone; the job fails.
+ * - error (exit 1 without a refused plan): leave the issue alone; the job fails.
  */
 import type { Plan } from "../plan/model.ts";
 import type { GitHubApi, Issue } from "./api.ts";
@@ -30,14 +34,27 @@ export type DriftResult =
   | { action: "error" };
 
 export interface DriftInput {
-  /** `spaceform plan --detailed-exitcode`'s exit code: 0 no drift, 2 drift, other: error. */
+  /**
+   * `spaceform plan --detailed-exitcode`'s exit code: 0 no drift, 2 drift, 1 with a
+   * refused plan: refused drift; anything else: error.
+   */
   exitCode: number;
-  /** Required for exit code 2. */
+  /** Required for exit code 2; with exit code 1, a refused plan makes it drift. */
   plan?: Plan;
   label: string;
   /** Only issues by this author count as the drift issue. */
   author: string;
   now?: Date;
+}
+
+/** What a refused drift plan means, before its errors: apply cannot repair this alone. */
+export function refusalNote(plan: Plan): string {
+  const n = plan.diagnostics.filter((d) => d.severity === "error").length;
+  return (
+    `⛔ **The plan is refused (${n} error${n === 1 ? "" : "s"}, listed first below): apply cannot repair this by itself.** ` +
+    "Someone changed the live space in a way spaceform will not undo or cannot undo (for example encryption turned on, the managing account demoted, the last moderator removed). " +
+    "A room admin has to fix the live space, or the manifests have to be changed to accept it; until then every apply is refused."
+  );
 }
 
 function driftBody(plan: Plan, ctx: Pick<GitHubContext, "runUrl">, now: Date): string {
@@ -46,6 +63,7 @@ function driftBody(plan: Plan, ctx: Pick<GitHubContext, "runUrl">, now: Date): s
     DRIFT_MARKER,
     // The sha is meaningless for drift; the kind tells whether the drift changed since the last run.
     kindMarker({ ...planKind(plan.changes), head_sha: "", refused: plan.refused }),
+    ...(plan.refused ? [refusalNote(plan), ""] : []),
     `The scheduled check on ${now.toISOString()}${run} found that the live space no longer matches the manifests on the default branch. ` +
       "To keep the changes made out of band, write them into the manifests in a pull request. To undo them, open a pull request that touches the manifests " +
       "(a comment line is enough): its plan shows what apply will put back, and merging applies it. This issue is updated by each check and closed when the drift is gone.",
@@ -64,7 +82,8 @@ export async function reportDrift(
   input: DriftInput,
 ): Promise<DriftResult> {
   const now = input.now ?? new Date();
-  if (input.exitCode !== 0 && input.exitCode !== 2) {
+  const refused = input.exitCode === 1 && input.plan?.refused === true;
+  if (input.exitCode !== 0 && input.exitCode !== 2 && !refused) {
     appendStepSummary(
       ctx,
       `### ❌ Drift check failed\n\nThe plan could not be made (exit code ${input.exitCode}); see the log. The drift issue was left as it is.\n`,
@@ -92,11 +111,14 @@ export async function reportDrift(
     return { action: "closed", issue: closed };
   }
 
-  if (!input.plan) throw new Error("reportDrift: exit code 2 needs the plan");
+  if (!input.plan) throw new Error("reportDrift: drift needs the plan");
   const body = driftBody(input.plan, ctx, now);
   appendStepSummary(
     ctx,
-    renderPlanMarkdown(input.plan, { title: "⚠️ Drift", maxLength: GITHUB_BODY_LIMIT }),
+    `${input.plan.refused ? `${refusalNote(input.plan)}\n\n` : ""}${renderPlanMarkdown(input.plan, {
+      title: "⚠️ Drift",
+      maxLength: GITHUB_BODY_LIMIT,
+    })}`,
   );
   if (!existing) {
     const issue = await api.createIssue({ title: DRIFT_TITLE, body, labels: [input.label] });
@@ -106,14 +128,16 @@ export async function reportDrift(
   const before = parseKindMarker(existing.body);
   const after = planKind(input.plan.changes);
   const issue = await api.updateIssue(existing.number, { body });
-  if (before?.digest === after.digest) {
+  if (before?.digest === after.digest && before.refused === input.plan.refused) {
     appendStepSummary(ctx, `\nSame drift as before; updated ${issue.url}\n`);
     return { action: "unchanged", issue };
   }
   const run = ctx.runUrl ? ` ([workflow run](${ctx.runUrl}))` : "";
   await api.createIssueComment(
     existing.number,
-    `The drift changed${run}: now ${after.keys.length} change${after.keys.length === 1 ? "" : "s"}. The issue description shows the current plan.`,
+    input.plan.refused
+      ? `The drift changed${run}: the plan is now refused, and apply cannot repair it by itself. The issue description lists why.`
+      : `The drift changed${run}: now ${after.keys.length} change${after.keys.length === 1 ? "" : "s"}. The issue description shows the current plan.`,
   );
   appendStepSummary(ctx, `\nThe drift changed; updated ${issue.url}\n`);
   return { action: "updated", issue };

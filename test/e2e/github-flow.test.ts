@@ -38,6 +38,8 @@ describe("GitHub flow: plan on pull requests, apply on merge, drift issues (end 
     announcements?: boolean;
     extra?: boolean;
     note?: string;
+    /** The house rule `forbid_encryption: true`. */
+    forbidEncryption?: boolean;
   }
   /** The default branch's or a pull request's spaces/flow.yaml. */
   function writeManifest(o: ManifestOptions): void {
@@ -58,6 +60,7 @@ describe("GitHub flow: plan on pull requests, apply on merge, drift issues (end 
       room("general", "General", "Hello"),
       ...(o.announcements ? [room("announcements", "Announcements", "News and notices")] : []),
       ...(o.extra ? [room("extra", "Extra", "Landed on the default branch")] : []),
+      ...(o.forbidEncryption ? ["policies:", "  forbid_encryption: true"] : []),
       "",
     ].join("\n");
     writeFileSync(join(workspace, "spaces", "flow.yaml"), yaml);
@@ -424,6 +427,44 @@ describe("GitHub flow: plan on pull requests, apply on merge, drift issues (end 
       `/rooms/${encodeURIComponent(generalId)}/state/m.room.name/`,
     );
     assert.deepEqual(await nameNow.json(), { name: "Renamed by hand" }, "nothing was applied");
+  });
+
+  it("opens the drift issue for a refused plan too: encryption turned on by hand", async () => {
+    // The room the previous test linked is drift already; encryption makes the plan refused.
+    writeManifest({ announcements: true, extra: true, forbidEncryption: true });
+    const before = await driftCheck();
+    assert.equal(before.outputs["exit-code"], "2", explain(before));
+    const general = await roomIdOf("general");
+    assert.ok(general);
+    const r = await matrix(
+      "PUT",
+      `/rooms/${encodeURIComponent(general)}/state/m.room.encryption/`,
+      {
+        algorithm: "m.megolm.v1.aes-sha2",
+      },
+    );
+    assert.equal(r.status, 200);
+
+    const run = await driftCheck();
+    assert.equal(run.outputs["exit-code"], "1", "the plan is refused");
+    assert.equal(
+      run.outcome,
+      "success",
+      `refused drift is reported, not a broken check\n${explain(run)}`,
+    );
+    const [issue, ...others] = driftIssues("open");
+    assert.ok(issue !== undefined && others.length === 0, "one drift issue");
+    assert.ok(
+      issue.body.includes(
+        "⛔ **The plan is refused (1 error, listed first below): apply cannot repair this by itself.**",
+      ),
+      issue.body,
+    );
+    assert.match(issue.body, /### Errors[\s\S]*encrypt/);
+    assert.ok(
+      issue.body.indexOf("### Errors") < issue.body.indexOf("rooms.general"),
+      "the reasons come first",
+    );
   });
 
   it("shows no token in any log, summary, comment or issue", () => {

@@ -447,4 +447,29 @@ describe("drift", () => {
     assert.equal(openDriftIssues().length, 1);
     assert.match(readFileSync(summaryFile, "utf8"), /Drift check failed/);
   });
+
+  it("opens the issue for a refused plan too, reasons first, saying apply cannot repair it", async () => {
+    const refused = planOf([change("update", "rooms.general.encrypted")], { refused: true });
+    const r = await drift(1, refused);
+    assert.equal(r.action, "opened");
+    const [issue, ...others] = openDriftIssues();
+    assert.ok(issue !== undefined && others.length === 0, "one drift issue");
+    const lines = issue.body.split("\n");
+    assert.equal(lines[0], DRIFT_MARKER);
+    assert.equal(
+      lines[2],
+      "⛔ **The plan is refused (1 error, listed first below): apply cannot repair this by itself.** Someone changed the live space in a way spaceform will not undo or cannot undo (for example encryption turned on, the managing account demoted, the last moderator removed). A room admin has to fix the live space, or the manifests have to be changed to accept it; until then every apply is refused.",
+    );
+    const reason = issue.body.indexOf("Encryption cannot be turned off.");
+    assert.ok(reason > 0, "the refusal reason is in the issue");
+    assert.ok(reason < issue.body.indexOf("rooms.general"), "the reasons come before the changes");
+
+    // Refused, then the same changes but no longer refused: the drift changed.
+    const unrefused = await drift(2, planOf([change("update", "rooms.general.encrypted")]));
+    assert.equal(unrefused.action, "updated");
+    assert.equal(openDriftIssues()[0]?.number, issue.number);
+    assert.ok(!openDriftIssues()[0]?.body.includes("⛔"));
+    // An exit code 1 without a refused plan stays an error.
+    assert.equal((await drift(1)).action, "error");
+  });
 });

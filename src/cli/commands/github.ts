@@ -203,7 +203,7 @@ export function githubCommand(setExit: (code: number) => void): CommandModule {
                 ...authorOption,
               })
               .example(
-                "$0 plan --detailed-exitcode --out plan.json; $0 github drift --plan plan.json --exit-code $?",
+                "$0 plan --detailed-exitcode --format json > plan.json; $0 github drift --plan plan.json --exit-code $?",
                 "the scheduled check",
               ),
           handler: async (argv) => {
@@ -213,8 +213,14 @@ export function githubCommand(setExit: (code: number) => void): CommandModule {
                 "Drift (exit code 2) needs the plan: pass --plan <file> written by 'spaceform plan --out'.",
               );
             }
+            // Exit code 1 with a plan file: a refused plan is drift too (the worst kind).
             const plan =
-              code === 2 && argv.plan !== undefined ? await readPlan(argv.plan) : undefined;
+              (code === 2 || code === 1) && argv.plan !== undefined
+                ? await readPlan(argv.plan).catch((err: unknown) => {
+                    if (code === 2) throw err;
+                    return undefined; // an error, not a refused plan: no usable plan was written
+                  })
+                : undefined;
             const { ctx, api } = await connectGitHub();
             const { reportDrift } = await import("../../github/drift.ts");
             const r = await reportDrift(api, ctx, {
@@ -237,7 +243,9 @@ export function githubCommand(setExit: (code: number) => void): CommandModule {
                 out(`No drift any more; closed ${r.issue.url}`);
                 return;
               default:
-                out(`Drift: ${r.action} ${r.issue.url}`);
+                out(
+                  `${plan?.refused === true ? "Refused drift (apply cannot repair it)" : "Drift"}: ${r.action} ${r.issue.url}`,
+                );
                 // Drift is reported, not an error: the job stays green so a failing run means a broken check.
                 return;
             }
