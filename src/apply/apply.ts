@@ -20,6 +20,7 @@ import {
 import type { RoomId } from "../matrix/ids.ts";
 import {
   ACTION_SYMBOL,
+  type AvatarFile,
   type ChangeAction,
   type Json,
   type Plan,
@@ -164,19 +165,18 @@ interface StepContext {
   uploadLimit: () => Promise<number | null>;
 }
 
+/** A step's avatar image, uploaded once per apply (and checked against the server's limit). */
+function uploadFor(file: AvatarFile, space: string, ctx: StepContext) {
+  return uploadAvatar(ctx.gateway, file, dirOf(ctx, space), ctx.uploaded, ctx.uploadLimit);
+}
+
 async function runStep(step: Step, ctx: StepContext): Promise<void> {
   const { gateway } = ctx;
   switch (step.op) {
     case "create_room": {
       const request = substitute(step.request, ctx.created) as Record<string, Json>;
       if (step.avatar_file) {
-        const avatar = await uploadAvatar(
-          gateway,
-          step.avatar_file,
-          dirOf(ctx, step.space),
-          ctx.uploaded,
-          ctx.uploadLimit,
-        );
+        const avatar = await uploadFor(step.avatar_file, step.space, ctx);
         const initial = Array.isArray(request["initial_state"]) ? request["initial_state"] : [];
         request["initial_state"] = [
           ...initial.filter((e) => !isStateOfType(e, "m.room.avatar")),
@@ -205,13 +205,7 @@ async function runStep(step: Step, ctx: StepContext): Promise<void> {
       );
       return;
     case "set_avatar": {
-      const avatar = await uploadAvatar(
-        gateway,
-        step.avatar_file,
-        dirOf(ctx, step.space),
-        ctx.uploaded,
-        ctx.uploadLimit,
-      );
+      const avatar = await uploadFor(step.avatar_file, step.space, ctx);
       await gateway.sendState(
         resolveRoom(step.room, ctx.created),
         "m.room.avatar",
