@@ -11,6 +11,7 @@ import { planAliases } from "./aliases.ts";
 import { planAvatar } from "./avatar.ts";
 import type { PlanContext } from "./context.ts";
 import { FieldOut, type FieldPlan } from "./field.ts";
+import { isHalfCreated, planFinish } from "./finish.ts";
 import type { Identity } from "./identity.ts";
 import { planJoinRule } from "./join-rules.ts";
 import { planRoomPowerLevels } from "./power-field.ts";
@@ -39,7 +40,9 @@ export function planExisting(ctx: PlanContext, e: Entry, id: Existing): FieldPla
       `${roomId} has room version ${version}; room_version applies only when spaceform creates a room, it never upgrades one.`,
     );
   }
-  const fields = e;
+  const finish = isHalfCreated(ctx, room) ? planFinish(ctx, e, room) : undefined;
+  const fields = finish?.rest ?? e;
+  if (finish) out.add(finish.plan);
   out.add(planMarker(ctx, fields, room, id));
   out.add(planName(ctx, fields, room));
   out.add(planTopic(ctx, fields, room));
@@ -50,7 +53,7 @@ export function planExisting(ctx: PlanContext, e: Entry, id: Existing): FieldPla
   out.add(planOneString(ctx, fields, room, "guest_access"));
   out.add(planEncryption(ctx, fields, room));
   out.add(planPublish(ctx, fields, room));
-  out.add(planRoomPowerLevels(ctx, fields, room, version, id.invited));
+  if (!finish) out.add(planRoomPowerLevels(ctx, fields, room, version, id.invited));
   return out.plan();
 }
 
