@@ -12,6 +12,13 @@ import { isAbsolute, resolve } from "node:path";
 import type { Diagnostic } from "../diagnostics.ts";
 import type { UserId } from "../matrix/ids.ts";
 import { isMxcUrl, isRoomId, isUserId } from "../matrix/ids.ts";
+import {
+  GUEST_ACCESS,
+  HISTORY_VISIBILITIES,
+  JOIN_RULES,
+  joinRuleNeedsVersion,
+  oneOf,
+} from "../matrix/vocabulary.ts";
 import { checkPolicies } from "../policy/index.ts";
 import type { PolicyRoomView } from "../policy/index.ts";
 import { formatFieldPath, parseFieldPath, positionOf } from "./fieldpath.ts";
@@ -21,9 +28,6 @@ import { sniffImage } from "./image.ts";
 import type {
   AvatarSpec,
   Entry,
-  GuestAccess,
-  HistoryVisibility,
-  JoinRule,
   NamePrefixRule,
   Policies,
   PowerLevelsSpec,
@@ -35,15 +39,6 @@ import { allEntries } from "./model.ts";
 /** Keys that would make addresses ambiguous: `space` is the root's address, `rooms` the children's field. */
 export const RESERVED_KEYS: readonly string[] = ["space", "rooms"];
 
-const JOIN_RULES: readonly JoinRule[] = [
-  "public",
-  "invite",
-  "knock",
-  "restricted",
-  "knock_restricted",
-];
-const HISTORY: readonly HistoryVisibility[] = ["world_readable", "shared", "invited", "joined"];
-const GUEST: readonly GuestAccess[] = ["can_join", "forbidden"];
 const PL_INT_FIELDS = [
   "users_default",
   "events_default",
@@ -53,13 +48,6 @@ const PL_INT_FIELDS = [
   "redact",
   "invite",
 ] as const;
-
-/** The first room version that supports each join rule (spec: room versions 7, 8, 10). */
-export const JOIN_RULE_MIN_VERSION: Partial<Record<JoinRule, number>> = {
-  knock: 7,
-  restricted: 8,
-  knock_restricted: 10,
-};
 
 export interface NormaliseContext {
   file: string;
@@ -84,8 +72,6 @@ const asInt = (v: unknown): number | undefined =>
   typeof v === "number" && Number.isInteger(v) ? v : undefined;
 const asStrings = (v: unknown): string[] | undefined =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : undefined;
-const oneOf = <T extends string>(v: unknown, allowed: readonly T[]): T | undefined =>
-  typeof v === "string" && (allowed as readonly string[]).includes(v) ? (v as T) : undefined;
 
 function intMap(v: unknown): Record<string, number> | undefined {
   const o = asObj(v);
@@ -145,9 +131,9 @@ export async function normalise(data: unknown, ctx: NormaliseContext): Promise<N
     if (jr !== undefined) s.join_rule = jr;
     const allow = asStrings(raw["allow"]);
     if (allow !== undefined) s.allow = allow;
-    const hv = oneOf(raw["history_visibility"], HISTORY);
+    const hv = oneOf(raw["history_visibility"], HISTORY_VISIBILITIES);
     if (hv !== undefined) s.history_visibility = hv;
-    const ga = oneOf(raw["guest_access"], GUEST);
+    const ga = oneOf(raw["guest_access"], GUEST_ACCESS);
     if (ga !== undefined) s.guest_access = ga;
     const enc = asBool(raw["encrypted"]);
     if (enc !== undefined) s.encrypted = enc;
@@ -398,19 +384,20 @@ function crossChecks(entries: readonly Entry[], report: Report): void {
         `${e.address}.allow`,
       );
     }
-    const min = e.join_rule ? JOIN_RULE_MIN_VERSION[e.join_rule] : undefined;
-    if (min !== undefined && e.room_version !== undefined && /^\d+$/.test(e.room_version)) {
-      if (Number(e.room_version) < min) {
-        report(
-          {
-            severity: "error",
-            code: "manifest.join-rule-version",
-            message: `join_rule \`${e.join_rule ?? ""}\` needs room version ${min} or later, but \`${e.address}\` declares room_version ${e.room_version}.`,
-            hint: `Set room_version to "${Math.max(min, 11)}" or choose another join rule.`,
-          },
-          `${e.address}.room_version`,
-        );
-      }
+    const min =
+      e.join_rule !== undefined && e.room_version !== undefined
+        ? joinRuleNeedsVersion(e.join_rule, e.room_version)
+        : undefined;
+    if (min !== undefined) {
+      report(
+        {
+          severity: "error",
+          code: "manifest.join-rule-version",
+          message: `join_rule \`${e.join_rule ?? ""}\` needs room version ${min} or later, but \`${e.address}\` declares room_version ${e.room_version}.`,
+          hint: `Set room_version to "${Math.max(min, 11)}" or choose another join rule.`,
+        },
+        `${e.address}.room_version`,
+      );
     }
   }
 }
