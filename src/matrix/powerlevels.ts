@@ -113,3 +113,15 @@ export function powerIn(
 export function roomPowerOf(room: RoomLike, user: string): number {
   return powerIn(roomPowerLevels(room), unlimitedCreators(room), user);
 }
+
+/**
+ * Whether anyone could still change the room's power levels: a v12+ creator, or a user
+ * (or the default) at the level `m.room.power_levels` needs. If nobody can, the room's
+ * power levels are frozen for good.
+ */
+export function someoneCanChangePowerLevels(pl: EffectivePowerLevels, hasCreators: boolean): boolean {
+  const needed = stateEventLevel(pl, "m.room.power_levels");
+  return (
+    hasCreators || pl.users_default >= needed || Object.values(pl.users).some((l) => l >= needed)
+  );
+}

@@ -51,12 +51,6 @@ export function aliasUsable(
   return true;
 }
 
-/** `#general:example.org` → `general` (the createRoom `room_alias_name`). */
-export function aliasLocalpart(alias: string): string {
-  const colon = alias.indexOf(":");
-  return alias.slice(1, colon < 0 ? undefined : colon);
-}
-
 /** The aliases of an existing room. */
 export function planAliases(ctx: PlanContext, e: Entry, room: LiveRoom): FieldPlan {
   const out = new FieldOut(ctx);
@@ -116,15 +110,12 @@ export function planAliases(ctx: PlanContext, e: Entry, room: LiveRoom): FieldPl
   }
   if (addresses.length > 0) {
     out.needPower(room, "m.room.canonical_alias", addresses[0] ?? e.address);
-    out.step(
+    out.sendState(
       "configure",
-      {
-        op: "send_state",
-        room: { room_id: room.room_id },
-        type: "m.room.canonical_alias",
-        state_key: "",
-        content,
-      },
+      { room_id: room.room_id },
+      "m.room.canonical_alias",
+      "",
+      content,
       addresses,
       `set the aliases of ${ctx.label(e)}`,
     );

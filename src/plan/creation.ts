@@ -5,6 +5,7 @@
  * steps are placed in the room's own group, so it is made whole before the next.
  */
 import type { Entry } from "../manifest/model.ts";
+import { aliasLocalpart } from "../matrix/ids.ts";
 import {
   creatorsHavePower,
   DEFAULT_ROOM_VERSION,
@@ -13,7 +14,7 @@ import {
   MEGOLM,
   type MarkerContent,
 } from "../matrix/vocabulary.ts";
-import { aliasLocalpart, aliasUsable } from "./aliases.ts";
+import { aliasUsable } from "./aliases.ts";
 import { avatarFileOf, avatarValue } from "./avatar.ts";
 import type { PlanContext } from "./context.ts";
 import { FieldOut, type FieldPlan } from "./field.ts";
@@ -78,15 +79,12 @@ export function planCreation(ctx: PlanContext, e: Entry): FieldPlan {
       }
       const content: Record<string, Json> = { alt_aliases: alts };
       if (alias !== undefined) content["alias"] = alias;
-      later.step(
+      later.sendState(
         group,
-        {
-          op: "send_state",
-          room: { created: e.address },
-          type: "m.room.canonical_alias",
-          state_key: "",
-          content,
-        },
+        { created: e.address },
+        "m.room.canonical_alias",
+        "",
+        content,
         [e.address],
         `set the aliases of ${e.address}`,
       );

@@ -8,7 +8,7 @@ import type { Entry } from "../manifest/model.ts";
 import { roomPowerLevels, roomPowerOf, stateEventLevel } from "../matrix/powerlevels.ts";
 import type { LiveRoom } from "../state/model.ts";
 import type { PlanContext } from "./context.ts";
-import type { Change, ChangeAction, Json, Step } from "./model.ts";
+import type { Change, ChangeAction, Json, RoomRef, Step } from "./model.ts";
 import type { RoomFacts } from "../policy/view.ts";
 
 export type { RoomFacts };
@@ -126,6 +126,24 @@ export class FieldOut {
     );
   }
 
+  /** A `send_state` step. */
+  sendState(
+    placement: Placement,
+    room: RoomRef,
+    type: string,
+    stateKey: string,
+    content: Record<string, Json>,
+    addresses: string[],
+    description: string,
+  ): void {
+    this.step(
+      placement,
+      { op: "send_state", room, type, state_key: stateKey, content },
+      addresses,
+      description,
+    );
+  }
+
   /** Sends a state event (state key "") to an existing room in the configure phase. */
   send(
     e: Entry,
@@ -138,12 +156,8 @@ export class FieldOut {
     placement: Phase = "configure",
   ): void {
     this.needPower(room, type, this.ctx.fieldPath(e, field));
-    this.step(
-      placement,
-      { op: "send_state", room: { room_id: room.room_id }, type, state_key: "", content },
-      addresses,
-      `${what} of ${this.ctx.label(e)}`,
-    );
+    const description = `${what} of ${this.ctx.label(e)}`;
+    this.sendState(placement, { room_id: room.room_id }, type, "", content, addresses, description);
   }
 
   /** Adds another field planner's results after this one's. */

@@ -8,7 +8,7 @@ import type { Entry } from "../manifest/model.ts";
 import { contentOf, validVia } from "../matrix/vocabulary.ts";
 import type { PlanContext } from "./context.ts";
 import { FieldOut, sameJson, type FieldPlan, type Placement } from "./field.ts";
-import type { Json, RoomRef } from "./model.ts";
+import type { Json } from "./model.ts";
 
 export function planLink(ctx: PlanContext, parent: Entry, child: Entry): FieldPlan {
   const out = new FieldOut(ctx);
@@ -34,16 +34,12 @@ export function planLink(ctx: PlanContext, parent: Entry, child: Entry): FieldPl
     if (p.status === "existing") {
       out.needPower(p.room, "m.space.child", addresses[0] ?? parent.address);
     }
-    const ref: RoomRef = parentRef;
-    out.step(
+    out.sendState(
       placement,
-      {
-        op: "send_state",
-        room: ref,
-        type: "m.space.child",
-        state_key: ctx.idStateKey(child),
-        content,
-      },
+      parentRef,
+      "m.space.child",
+      ctx.idStateKey(child),
+      content,
       addresses,
       description,
     );
@@ -86,15 +82,12 @@ export function planLink(ctx: PlanContext, parent: Entry, child: Entry): FieldPl
     c.room.room_id,
   );
   out.needPower(c.room, "m.space.parent", address);
-  out.step(
+  out.sendState(
     "link",
-    {
-      op: "send_state",
-      room: { room_id: c.room.room_id },
-      type: "m.space.parent",
-      state_key: ctx.idStateKey(parent),
-      content: parentContent,
-    },
+    { room_id: c.room.room_id },
+    "m.space.parent",
+    ctx.idStateKey(parent),
+    parentContent,
     [address],
     `point ${ctx.label(child)} at its parent space ${parent.address}`,
   );

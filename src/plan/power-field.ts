@@ -45,15 +45,12 @@ export function planRoomPowerLevels(
           room.room_id,
         ),
       );
-      out.step(
+      out.sendState(
         "configure",
-        {
-          op: "send_state",
-          room: { room_id: room.room_id },
-          type: "m.room.power_levels",
-          state_key: "",
-          content: pl.content,
-        },
+        { room_id: room.room_id },
+        "m.room.power_levels",
+        "",
+        pl.content,
         addresses,
         `set the power levels of ${ctx.label(e)}`,
       );

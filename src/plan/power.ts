@@ -11,6 +11,7 @@ import {
   effectivePowerLevels,
   POWER_LEVEL_FIELDS,
   powerIn as powerOf,
+  someoneCanChangePowerLevels,
   stateEventLevel,
   userLevel,
   type EffectivePowerLevels,
@@ -199,11 +200,7 @@ function powerChangeProblems(
   }
 
   const neededAfter = stateEventLevel(projected, "m.room.power_levels");
-  const someoneCanChange =
-    creators.length > 0 ||
-    projected.users_default >= neededAfter ||
-    Object.values(projected.users).some((level) => level >= neededAfter);
-  if (!someoneCanChange) {
+  if (!someoneCanChangePowerLevels(projected, creators.length > 0)) {
     problems.push({
       code: "power.lockout",
       field: "power_levels",
@@ -308,11 +305,7 @@ export function creationPowerOverride(
     ...override,
   });
   const needed = stateEventLevel(projected, "m.room.power_levels");
-  const someoneCanChange =
-    v12 ||
-    projected.users_default >= needed ||
-    Object.values(projected.users).some((l) => l >= needed);
-  if (!someoneCanChange) {
+  if (!someoneCanChangePowerLevels(projected, v12)) {
     problems.push({
       code: "power.lockout",
       field: "power_levels",

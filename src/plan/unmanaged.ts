@@ -45,15 +45,12 @@ export function planUnmanaged(ctx: PlanContext): { plan: FieldPlan; unmanaged: U
       const address = `${s.address}.${formatFieldPath(["children", key])}`;
       out.change(s, address, "delete", link.content as Json, null, childId);
       out.needPower(id.room, "m.space.child", address);
-      out.step(
+      out.sendState(
         "unlink",
-        {
-          op: "send_state",
-          room: { room_id: id.room.room_id },
-          type: "m.space.child",
-          state_key: childId,
-          content: {},
-        },
+        { room_id: id.room.room_id },
+        "m.space.child",
+        childId,
+        {},
         [address],
         managedElsewhere
           ? `remove the old link of ${managedElsewhere.address} from ${s.address}`
