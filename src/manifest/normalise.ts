@@ -7,24 +7,17 @@
  * It runs even when the schema check found errors, so that one run reports every
  * problem: values of the wrong type were reported there and are skipped here.
  */
-import { createHash } from "node:crypto";
 import { isAbsolute, resolve } from "node:path";
 import type { Diagnostic } from "../diagnostics.ts";
 import type { UserId } from "../matrix/ids.ts";
 import { isMxcUrl, isRoomId, isUserId } from "../matrix/ids.ts";
-import {
-  GUEST_ACCESS,
-  HISTORY_VISIBILITIES,
-  JOIN_RULES,
-  joinRuleNeedsVersion,
-  oneOf,
-} from "../matrix/vocabulary.ts";
+import { GUEST_ACCESS, HISTORY_VISIBILITIES, JOIN_RULES, oneOf } from "../matrix/vocabulary.ts";
 import { checkPolicies } from "../policy/index.ts";
 import type { PolicyRoomView } from "../policy/index.ts";
 import { formatFieldPath, parseFieldPath, positionOf } from "./fieldpath.ts";
 import type { PathSegment } from "./fieldpath.ts";
-import { readAvatarFile } from "./files.ts";
-import { sniffImage } from "./image.ts";
+import { readAvatar } from "./avatar-file.ts";
+import { crossChecks } from "./cross-checks.ts";
 import type {
   AvatarSpec,
   Entry,
@@ -306,133 +299,5 @@ export function normalisePolicies(raw: Obj | undefined): Policies {
     require_avatar: oneOf(p["require_avatar"], ["error", "warn", "off"] as const) ?? "off",
     min_moderators: minModerators !== undefined && minModerators > 0 ? minModerators : 0,
     name_prefixes: rules,
-  };
-}
-
-type Report = (d: Omit<Diagnostic, "file" | "line" | "column" | "path">, path: string) => void;
-
-function crossChecks(entries: readonly Entry[], report: Report): void {
-  // Aliases and pinned ids name one room each.
-  const aliasOwner = new Map<string, string>();
-  const idOwner = new Map<string, string>();
-  for (const e of entries) {
-    const written: [string, string][] = [];
-    if (e.alias !== undefined) written.push([e.alias, `${e.address}.alias`]);
-    (e.alt_aliases ?? []).forEach((a, i) => written.push([a, `${e.address}.alt_aliases[${i}]`]));
-    const mine = new Set<string>();
-    for (const [alias, path] of written) {
-      const owner = aliasOwner.get(alias);
-      if (owner !== undefined && owner !== e.address) {
-        report(
-          {
-            severity: "error",
-            code: "manifest.duplicate-alias",
-            message: `The alias ${alias} is also given to \`${owner}\`; an alias points at one room.`,
-            hint: "Give each room its own alias.",
-          },
-          path,
-        );
-      } else if (mine.has(alias)) {
-        report(
-          {
-            severity: "warning",
-            code: "manifest.duplicate-alias",
-            message: `The alias ${alias} is listed twice for \`${e.address}\`.`,
-            hint: "The canonical alias does not need to appear in alt_aliases.",
-          },
-          path,
-        );
-      }
-      aliasOwner.set(alias, aliasOwner.get(alias) ?? e.address);
-      mine.add(alias);
-    }
-    if (e.id !== undefined) {
-      const owner = idOwner.get(e.id);
-      if (owner !== undefined) {
-        report(
-          {
-            severity: "error",
-            code: "manifest.duplicate-id",
-            message: `The room id ${e.id} is also pinned by \`${owner}\`.`,
-            hint: "Each entry manages a different room.",
-          },
-          `${e.address}.id`,
-        );
-      } else idOwner.set(e.id, e.address);
-    }
-
-    const restricted = e.join_rule === "restricted" || e.join_rule === "knock_restricted";
-    if (e.address === "space" && restricted && (e.allow === undefined || e.allow.length === 0)) {
-      report(
-        {
-          severity: "error",
-          code: "manifest.restricted-without-parent",
-          message: `The root space has join_rule \`${e.join_rule ?? ""}\` but no \`allow\`, and it has no parent space whose members could join.`,
-          hint: "List the rooms or spaces whose members may join under `allow:`, or choose another join rule.",
-        },
-        "space.join_rule",
-      );
-    }
-    if (!restricted && e.allow !== undefined && e.join_rule !== undefined) {
-      report(
-        {
-          severity: "warning",
-          code: "manifest.allow-unused",
-          message: `\`allow\` has no effect with join_rule \`${e.join_rule}\`.`,
-          hint: "`allow` applies to `restricted` and `knock_restricted` only.",
-        },
-        `${e.address}.allow`,
-      );
-    }
-    const min =
-      e.join_rule !== undefined && e.room_version !== undefined
-        ? joinRuleNeedsVersion(e.join_rule, e.room_version)
-        : undefined;
-    if (min !== undefined) {
-      report(
-        {
-          severity: "error",
-          code: "manifest.join-rule-version",
-          message: `join_rule \`${e.join_rule ?? ""}\` needs room version ${min} or later, but \`${e.address}\` declares room_version ${e.room_version}.`,
-          hint: `Set room_version to "${Math.max(min, 11)}" or choose another join rule.`,
-        },
-        `${e.address}.room_version`,
-      );
-    }
-  }
-}
-
-/** Reads an avatar file: it must exist and be a PNG, JPEG, GIF or WebP image. */
-async function readAvatar(
-  written: string,
-  abs: string,
-  dir: string,
-  report: (d: Omit<Diagnostic, "file" | "line" | "column" | "path">) => void,
-): Promise<AvatarSpec | undefined> {
-  const read = await readAvatarFile(written, abs, dir);
-  if (!read.ok) {
-    report(read.refusal);
-    return undefined;
-  }
-  const bytes = read.bytes;
-  const info = sniffImage(bytes);
-  if (!info) {
-    report({
-      severity: "error",
-      code: "avatar.not-an-image",
-      message: `The avatar file ${written} is not a PNG, JPEG, GIF or WebP image.`,
-      hint: "Matrix clients show these four formats; convert the image (SVG too) to PNG.",
-    });
-    return undefined;
-  }
-  return {
-    kind: "file",
-    written,
-    path: abs,
-    sha256: createHash("sha256").update(bytes).digest("hex"),
-    mimetype: info.mimetype,
-    size: bytes.length,
-    ...(info.width !== undefined ? { width: info.width } : {}),
-    ...(info.height !== undefined ? { height: info.height } : {}),
   };
 }
