@@ -20,7 +20,7 @@ import { isRoomAlias, isRoomId, qualifyAlias, isLocalAliasShorthand } from "../m
 import type { RoomId } from "../matrix/ids.ts";
 import { mapLimit } from "../util/concurrency.ts";
 import type { LiveState } from "../state/model.ts";
-import { stateEvent } from "../state/model.ts";
+import { contentOf } from "../matrix/vocabulary.ts";
 import { buildImport, type DownloadedAvatar, type ImportedEntry } from "./build.ts";
 import { importLiveState, type ImportResult } from "./manifest.ts";
 
@@ -100,7 +100,7 @@ function aliasesIn(live: LiveState, roomIds: ReadonlySet<string>): string[] {
   const out = new Set<string>();
   for (const room of live.rooms) {
     if (!roomIds.has(room.room_id)) continue;
-    const c = stateEvent(room, "m.room.canonical_alias")?.content ?? {};
+    const c = contentOf(room, "m.room.canonical_alias") ?? {};
     const alias = c["alias"];
     if (typeof alias === "string" && isRoomAlias(alias)) out.add(alias);
     const alt = c["alt_aliases"];
@@ -150,7 +150,7 @@ async function downloadAvatars(
   const wanted = new Map<string, ImportedEntry>();
   for (const e of entriesOf(root)) {
     const room = byId.get(e.room_id);
-    const url = room && stateEvent(room, "m.room.avatar")?.content["url"];
+    const url = room && contentOf(room, "m.room.avatar")?.["url"];
     if (typeof url === "string" && url.startsWith("mxc://") && !wanted.has(url)) wanted.set(url, e);
   }
   if (wanted.size === 0) return {};

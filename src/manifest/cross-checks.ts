@@ -4,7 +4,7 @@
  * fits the declared room version (src/matrix/vocabulary.ts).
  */
 import type { Diagnostic } from "../diagnostics.ts";
-import { joinRuleNeedsVersion } from "../matrix/vocabulary.ts";
+import { isRestrictedRule, joinRuleNeedsVersion } from "../matrix/vocabulary.ts";
 import type { Entry } from "./model.ts";
 
 export type Report = (
@@ -62,7 +62,7 @@ export function crossChecks(entries: readonly Entry[], report: Report): void {
       } else idOwner.set(e.id, e.address);
     }
 
-    const restricted = e.join_rule === "restricted" || e.join_rule === "knock_restricted";
+    const restricted = isRestrictedRule(e.join_rule);
     if (e.address === "space" && restricted && (e.allow === undefined || e.allow.length === 0)) {
       report(
         {
