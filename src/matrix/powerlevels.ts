@@ -119,7 +119,10 @@ export function roomPowerOf(room: RoomLike, user: string): number {
  * (or the default) at the level `m.room.power_levels` needs. If nobody can, the room's
  * power levels are frozen for good.
  */
-export function someoneCanChangePowerLevels(pl: EffectivePowerLevels, hasCreators: boolean): boolean {
+export function someoneCanChangePowerLevels(
+  pl: EffectivePowerLevels,
+  hasCreators: boolean,
+): boolean {
   const needed = stateEventLevel(pl, "m.room.power_levels");
   return (
     hasCreators || pl.users_default >= needed || Object.values(pl.users).some((l) => l >= needed)
