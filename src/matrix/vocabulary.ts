@@ -188,8 +188,24 @@ export function markerFromContent(content: Content | null | undefined): MarkerCo
   return typeof manifest === "string" && typeof key === "string" ? { manifest, key } : undefined;
 }
 
-export function markerOf(room: RoomLike): MarkerContent | undefined {
+/** The marker state event of a room, if it has one. */
+export function stateMarkerOf(room: RoomLike): MarkerContent | undefined {
   return markerFromContent(contentOf(room, MARKER_EVENT_TYPE));
+}
+
+/**
+ * The marker spaceform also writes into `m.room.create` (`creation_content`), the one event
+ * a `createRoom` cut short by a crash always leaves behind.
+ */
+export function creationMarkerOf(room: RoomLike): MarkerContent | undefined {
+  const create = contentOf(room, "m.room.create");
+  const inner = create?.[MARKER_EVENT_TYPE];
+  return isObject(inner) ? markerFromContent(inner) : undefined;
+}
+
+/** A room's marker: the state event (which follows renames), else the one in its create event. */
+export function markerOf(room: RoomLike): MarkerContent | undefined {
+  return stateMarkerOf(room) ?? creationMarkerOf(room);
 }
 
 /** The key in a live avatar's `info` where spaceform records the image's sha256. */

@@ -56,8 +56,13 @@ export function planCreation(ctx: PlanContext, e: Entry): FieldPlan {
   const v12 = creatorsHavePower(version);
   checkJoinRuleVersion(ctx, out, e, version, `room version ${version}`);
 
+  const marker: MarkerContent = { manifest: ctx.space, key: e.key };
   const request: Record<string, Json> = { preset: "private_chat", room_version: version };
-  if (e.kind === "space") request["creation_content"] = { type: "m.space" };
+  // The marker also goes into m.room.create, so that a creation cut short can be found again.
+  request["creation_content"] = {
+    ...(e.kind === "space" ? { type: "m.space" } : {}),
+    [MARKER_EVENT_TYPE]: { ...marker },
+  };
   if (e.name !== undefined) request["name"] = e.name;
   // Synapse ≥ 1.126 may silently not publish from createRoom; the applier checks afterwards.
   request["visibility"] = e.publish === true ? "public" : "private";
@@ -96,7 +101,6 @@ export function planCreation(ctx: PlanContext, e: Entry): FieldPlan {
     state_key: "",
     content,
   }));
-  const marker: MarkerContent = { manifest: ctx.space, key: e.key };
   initialState.push({ type: MARKER_EVENT_TYPE, state_key: "", content: { ...marker } });
   if (parent && ctx.identity(parent).status !== "unusable") {
     initialState.push({

@@ -15,7 +15,7 @@ import {
   GUEST_DEFAULT,
   HISTORY_DEFAULT,
   MARKER_EVENT_TYPE,
-  markerOf,
+  stateMarkerOf,
   roomVersionOf,
 } from "../matrix/vocabulary.ts";
 import type { LiveRoom } from "../state/model.ts";
@@ -115,7 +115,7 @@ export function planFinish(
     "finish",
   );
 
-  if (markerOf(room) === undefined) {
+  if (stateMarkerOf(room) === undefined) {
     const marker = { manifest: ctx.space, key: e.key };
     const address = out.change(e, ctx.fieldPath(e, "marker"), "create", null, marker, room.room_id);
     out.send(e, room, MARKER_EVENT_TYPE, "", marker, [address], "set the marker", "finish");

@@ -101,6 +101,18 @@ describe("spaceform's keys", () => {
     });
     assert.equal(marked({ key: "general" }), undefined);
   });
+  it("falls back to the marker in the create event; the state event wins", () => {
+    const create = ev("m.room.create", { "dev.spaceform.entry": { manifest: "demo", key: "old" } });
+    assert.deepEqual(markerOf(bareRoom("!r:example.org", [create])), {
+      manifest: "demo",
+      key: "old",
+    });
+    const renamed = bareRoom("!r:example.org", [
+      create,
+      ev("dev.spaceform.entry", { manifest: "demo", key: "new" }),
+    ]);
+    assert.deepEqual(markerOf(renamed), { manifest: "demo", key: "new" });
+  });
   it("reads the avatar hash from the avatar's info", () => {
     assert.equal(avatarSha256({ url: "mxc://x/y", info: { "dev.spaceform.sha256": "ab" } }), "ab");
     assert.equal(avatarSha256({ url: "mxc://x/y", info: "ab" }), undefined);

@@ -195,6 +195,39 @@ describe("finishing a half-created room", () => {
     );
   });
 
+  it("finds a half-created room without an alias by the marker in its create event", () => {
+    const noAlias = manifest(
+      entry("space", { name: "Demo" }, [entry("general", { name: "General" })]),
+    );
+    const state = live([
+      spaceRoom(),
+      bareRoom(HALF, [
+        ev("m.room.create", {
+          room_version: "11",
+          "dev.spaceform.entry": { manifest: "demo", key: "general" },
+        }),
+        ev("m.room.member", { membership: "join" }, BOT),
+      ]),
+    ]);
+    const found = planSpace(noAlias, state, DEFAULT_PLAN_OPTIONS);
+    assert.ok(!found.steps.some((s) => s.op === "create_room"), "no second room");
+    assert.deepEqual(
+      found.changes.map((c) => c.address),
+      [
+        "rooms.general.power_levels",
+        "rooms.general.marker",
+        "rooms.general.join_rule",
+        "rooms.general.history_visibility",
+        "rooms.general.guest_access",
+        "rooms.general.name",
+        "space.children.general",
+        "rooms.general.parent",
+      ],
+    );
+    const again = planSpace(noAlias, simulateApply(state, found.steps), DEFAULT_PLAN_OPTIONS);
+    assert.deepEqual(again.changes, []);
+  });
+
   it("leaves a room someone else created to the normal rules (no finishing)", () => {
     const other = planSpace(desired, halfCreated("11", "@alice:example.org"), DEFAULT_PLAN_OPTIONS);
     assert.ok(!other.changes.some((c) => c.address === "rooms.general.power_levels"));
