@@ -2,6 +2,7 @@
  * `defaults:` for an imported manifest: what every room and subspace declares, most
  * with the same value, written once.
  */
+import { allEntries } from "../manifest/model.ts";
 import {
   fieldOf,
   type Field,
@@ -20,17 +21,8 @@ const DEFAULTABLE: readonly FieldName[] = [
   "room_version",
 ];
 
-function descendants(root: ImportedEntry): ImportedEntry[] {
-  const out: ImportedEntry[] = [];
-  const walk = (e: ImportedEntry): void => {
-    for (const c of e.children) {
-      out.push(c);
-      walk(c);
-    }
-  };
-  walk(root);
-  return out;
-}
+/** Every entry below the root. */
+const descendants = (root: ImportedEntry): ImportedEntry[] => allEntries(root).slice(1);
 
 /** The value most entries share (the first seen on a tie), when at least two share it. */
 function commonValue<T>(values: readonly T[]): T | undefined {

@@ -11,6 +11,7 @@ import { readFileSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { UserError, type Diagnostic } from "../diagnostics.ts";
+import { allEntries } from "../manifest/model.ts";
 import { sniffImage } from "../manifest/image.ts";
 import type { HierarchySource, LiveStateSource, MediaSource } from "../matrix/gateway.ts";
 
@@ -85,15 +86,8 @@ export async function resolveTarget(
   );
 }
 
-function entriesOf(root: ImportedEntry): ImportedEntry[] {
-  const out: ImportedEntry[] = [];
-  const walk = (e: ImportedEntry): void => {
-    out.push(e);
-    e.children.forEach(walk);
-  };
-  walk(root);
-  return out;
-}
+/** Every imported entry, root first. */
+const entriesOf = (root: ImportedEntry): ImportedEntry[] => allEntries(root);
 
 /** Canonical and alternative aliases of the rooms, to check where the directory points them. */
 function aliasesIn(live: LiveState, roomIds: ReadonlySet<string>): string[] {

@@ -121,9 +121,9 @@ export interface Manifest {
 }
 
 /** Every entry of the tree, root first, depth first in declaration order. */
-export function allEntries(root: Entry): Entry[] {
-  const out: Entry[] = [];
-  const walk = (e: Entry): void => {
+export function allEntries<T extends { children: readonly T[] }>(root: T): T[] {
+  const out: T[] = [];
+  const walk = (e: T): void => {
     out.push(e);
     e.children.forEach(walk);
   };

@@ -14,6 +14,7 @@ import { isMxcUrl, isRoomId, isUserId } from "../matrix/ids.ts";
 import { GUEST_ACCESS, HISTORY_VISIBILITIES, JOIN_RULES, oneOf } from "../matrix/vocabulary.ts";
 import { checkPolicies } from "../policy/index.ts";
 import type { PolicyRoomView } from "../policy/index.ts";
+import { declaredRoomFacts, policyView } from "../policy/view.ts";
 import { formatFieldPath, parseFieldPath, positionOf } from "./fieldpath.ts";
 import type { PathSegment } from "./fieldpath.ts";
 import { readAvatar } from "./avatar-file.ts";
@@ -262,7 +263,7 @@ export async function normalise(data: unknown, ctx: NormaliseContext): Promise<N
   const policies = normalisePolicies(asObj(root["policies"]));
   const entries = allEntries(space);
   crossChecks(entries, report);
-  const views: PolicyRoomView[] = entries.map((e) => validateView(e));
+  const views: PolicyRoomView[] = entries.map((e) => policyView(e, declaredRoomFacts(e)));
   for (const d of checkPolicies(policies, views)) {
     diagnostics.push({ ...d, ...(d.path ? at(d.path) : { file: ctx.file }) });
   }
@@ -270,16 +271,6 @@ export async function normalise(data: unknown, ctx: NormaliseContext): Promise<N
 }
 
 /** What validate knows about a room: the declared values; an undeclared field is unknown. */
-function validateView(e: Entry): PolicyRoomView {
-  const view: PolicyRoomView = { entry: e.address, key: e.key, kind: e.kind };
-  if (e.name !== undefined) view.name = e.name;
-  if (e.avatar !== undefined) view.hasAvatar = true;
-  if (e.encrypted !== undefined) view.encrypted = e.encrypted;
-  if (e.power_levels?.users !== undefined) view.users = e.power_levels.users;
-  if (e.power_levels?.users_default !== undefined) view.usersDefault = e.power_levels.users_default;
-  return view;
-}
-
 export function normalisePolicies(raw: Obj | undefined): Policies {
   const p = raw ?? {};
   const rules: NamePrefixRule[] = [];

@@ -1,9 +1,11 @@
 /**
- * The house-rule view of a room, built one way for every caller: the planner passes
- * what each room will look like after apply, import what the live room holds now.
+ * The house-rule view of a room, built one way for every caller: `spaceform validate`
+ * passes what the manifest declares, the planner what each room will look like after
+ * apply, import what the live room holds now.
  */
 import { roomPowerLevels } from "../matrix/powerlevels.ts";
 import { contentOf, isEncrypted, str, unlimitedCreators } from "../matrix/vocabulary.ts";
+import type { RoomSettings } from "../manifest/model.ts";
 import type { LiveRoom } from "../state/model.ts";
 import type { PolicyRoomView } from "./index.ts";
 
@@ -19,16 +21,17 @@ export interface ViewedEntry {
   kind: "space" | "room";
 }
 
+/** The view of an entry's room; `managingUser` is unknown to `spaceform validate`. */
 export function policyView(
   entry: ViewedEntry,
   facts: RoomFacts,
-  managingUser: string,
+  managingUser?: string,
 ): PolicyRoomView {
   return {
     entry: entry.address,
     key: entry.key,
     kind: entry.kind,
-    managingUser,
+    ...(managingUser !== undefined ? { managingUser } : {}),
     positionPath: entry.address,
     ...(facts.name !== undefined ? { name: facts.name } : {}),
     ...(facts.hasAvatar !== undefined ? { hasAvatar: facts.hasAvatar } : {}),
@@ -57,5 +60,18 @@ export function liveRoomFacts(room: LiveRoom): RoomFacts {
     users: pl.users,
     usersDefault: pl.users_default,
     ...(creators.length > 0 ? { creators } : {}),
+  };
+}
+
+/** What the manifest alone says about a room (absent fields are not known). */
+export function declaredRoomFacts(e: RoomSettings): RoomFacts {
+  return {
+    ...(e.name !== undefined ? { name: e.name } : {}),
+    ...(e.avatar !== undefined ? { hasAvatar: true } : {}),
+    ...(e.encrypted !== undefined ? { encrypted: e.encrypted } : {}),
+    ...(e.power_levels?.users !== undefined ? { users: e.power_levels.users } : {}),
+    ...(e.power_levels?.users_default !== undefined
+      ? { usersDefault: e.power_levels.users_default }
+      : {}),
   };
 }
