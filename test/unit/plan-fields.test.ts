@@ -12,6 +12,8 @@ import { planAvatar } from "../../src/plan/avatar.ts";
 import { DEFAULT_PLAN_OPTIONS, planContext, type PlanContext } from "../../src/plan/context.ts";
 import type { FieldPlan } from "../../src/plan/field.ts";
 import { planJoinRule } from "../../src/plan/join-rules.ts";
+import { planLink } from "../../src/plan/links.ts";
+import { planRoomPowerLevels } from "../../src/plan/power-field.ts";
 import {
   planEncryption,
   planName,
@@ -348,3 +350,99 @@ table("avatar", planAvatar, [
     steps: [["configure", "set_avatar", "ab"]],
   },
 ]);
+
+table("power levels", (c, e, r) => planRoomPowerLevels(c, e, r, "10", false), [
+  {
+    name: "equal effective levels are no change, however the live map spells them",
+    declared: { power_levels: { users: { "@bot:example.org": 100 }, ban: 50 } },
+    live: [],
+    changes: [],
+    steps: [],
+  },
+  {
+    name: "a declared user is added; the live content is kept around it",
+    declared: { power_levels: { users: { "@bot:example.org": 100, "@mod:example.org": 50 } } },
+    live: [],
+    over: {
+      state: [
+        ev("m.room.create", { room_version: "10" }),
+        ev("m.room.power_levels", { users: { "@bot:example.org": 100 }, redact: 20 }),
+      ],
+    },
+    changes: [
+      [
+        "rooms.general.power_levels.users",
+        "update",
+        { "@bot:example.org": 100 },
+        { "@bot:example.org": 100, "@mod:example.org": 50 },
+      ],
+    ],
+    steps: [
+      [
+        "configure",
+        "m.room.power_levels",
+        { users: { "@bot:example.org": 100, "@mod:example.org": 50 }, redact: 20 },
+      ],
+    ],
+  },
+  {
+    name: "the managing account never lowers itself",
+    declared: { power_levels: { users: { "@bot:example.org": 50 } } },
+    live: [],
+    changes: [
+      [
+        "rooms.general.power_levels.users",
+        "update",
+        { "@bot:example.org": 100 },
+        { "@bot:example.org": 50 },
+      ],
+    ],
+    steps: [["configure", "m.room.power_levels", { users: { "@bot:example.org": 50 } }]],
+    problems: ["power.lowers-managing-account"],
+  },
+]);
+
+describe("space links", () => {
+  const child = (over: Partial<Entry> = {}) => entry("general", over);
+  const plan = (liveChild: Record<string, unknown> | undefined, over: Partial<Entry> = {}) => {
+    const general = child(over);
+    const space = entry("space", {}, [general]);
+    const state = live([
+      bareRoom(SPACE, [
+        ev("m.room.create", { room_version: "10", type: "m.space" }),
+        ev("m.room.power_levels", { users: { "@bot:example.org": 100 } }),
+        marker("space"),
+        ...(liveChild ? [ev("m.space.child", liveChild, ROOM)] : []),
+      ]),
+      room(ROOM, [marker("general")]),
+    ]);
+    const { ctx } = planContext(manifest(space), state, DEFAULT_PLAN_OPTIONS);
+    const p = planLink(ctx, space, general);
+    return p.changes.map((c) => [c.address, c.action, c.before, c.after]);
+  };
+  it("links an unlinked child, and points it at its parent", () => {
+    assert.deepEqual(plan(undefined), [
+      ["space.children.general", "create", null, { via: ["example.org"] }],
+      ["rooms.general.parent", "create", null, { via: ["example.org"], canonical: true }],
+    ]);
+  });
+  it("counts a link without via as absent", () => {
+    assert.deepEqual(plan({ via: [] }), [
+      ["space.children.general", "create", { via: [] }, { via: ["example.org"] }],
+      ["rooms.general.parent", "create", null, { via: ["example.org"], canonical: true }],
+    ]);
+  });
+  it("updates order and suggested of a linked child, and leaves its parent events alone", () => {
+    assert.deepEqual(plan({ via: ["example.org"] }, { order: "a", suggested: true }), [
+      [
+        "space.children.general",
+        "update",
+        { via: ["example.org"] },
+        { via: ["example.org"], order: "a", suggested: true },
+      ],
+    ]);
+  });
+  it("leaves an equal link alone", () => {
+    assert.deepEqual(plan({ via: ["example.org"], order: "a" }, { order: "a" }), []);
+  });
+});
