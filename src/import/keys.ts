@@ -4,6 +4,7 @@
  * across the whole manifest (the marker event names the key, so subspaces share
  * one namespace with the root's rooms).
  */
+import { aliasLocalpart } from "../matrix/ids.ts";
 
 /** The schema's `room_key` pattern (schemas/space.schema.json). */
 export const ROOM_KEY_RE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -21,12 +22,6 @@ export function slugify(text: string): string {
     .replace(/-{2,}/g, "-")
     .replace(/^[^a-z0-9]+/, "");
   return slug.slice(0, MAX_KEY_LENGTH).replace(/[-_]+$/, "");
-}
-
-/** `#de-rse.org-general:matrix.org` → `de-rse.org-general`. */
-export function aliasLocalpart(alias: string): string {
-  const colon = alias.indexOf(":");
-  return alias.slice(1, colon < 0 ? undefined : colon);
 }
 
 /**

@@ -1,55 +1,22 @@
 /**
  * `spaceform import --check-policies`: which house rules the live space already
  * breaks, before anyone declares them. The same rules the planner runs
- * (src/policy/), fed with what the live rooms hold.
+ * (src/policy/), fed with the same view of a room (src/policy/view.ts) built from
+ * what the live rooms hold.
  */
 import type { Diagnostic } from "../diagnostics.ts";
 import type { Policies } from "../manifest/model.ts";
-import { effectivePowerLevels } from "../matrix/powerlevels.ts";
 import { checkPolicies, type PolicyRoomView } from "../policy/index.ts";
+import { liveRoomFacts, policyView } from "../policy/view.ts";
 import type { LiveRoom, LiveState } from "../state/model.ts";
-import { stateEvent } from "../state/model.ts";
-import { roomName, type ImportedEntry } from "./build.ts";
-
-/** Room versions in which the creators have unlimited power (MSC4289). */
-const CREATOR_POWER_VERSIONS = new Set(["12"]);
-
-function creatorsOf(room: LiveRoom): string[] | undefined {
-  const create = stateEvent(room, "m.room.create");
-  const version = create?.content["room_version"];
-  if (typeof version !== "string" || !CREATOR_POWER_VERSIONS.has(version)) return undefined;
-  const extra = create?.content["additional_creators"];
-  const others = Array.isArray(extra)
-    ? extra.filter((u): u is string => typeof u === "string")
-    : [];
-  return [...(create?.sender === undefined ? [] : [create.sender]), ...others];
-}
+import type { ImportedEntry } from "./model.ts";
 
 export function livePolicyView(
   entry: ImportedEntry,
   room: LiveRoom,
   managingUser: string,
 ): PolicyRoomView {
-  const pl = stateEvent(room, "m.room.power_levels");
-  const effective = pl === undefined ? undefined : effectivePowerLevels(pl.content);
-  const name = roomName(room);
-  const avatar = stateEvent(room, "m.room.avatar")?.content["url"];
-  const creators = creatorsOf(room);
-  const encrypted = typeof stateEvent(room, "m.room.encryption")?.content["algorithm"] === "string";
-  return {
-    entry: entry.address,
-    key: entry.key,
-    kind: entry.kind,
-    ...(name === undefined ? {} : { name }),
-    hasAvatar: typeof avatar === "string" && avatar !== "",
-    encrypted,
-    liveEncrypted: encrypted,
-    ...(effective === undefined
-      ? {}
-      : { users: effective.users, usersDefault: effective.users_default }),
-    ...(creators === undefined ? {} : { creators }),
-    managingUser,
-  };
+  return policyView(entry, liveRoomFacts(room), managingUser);
 }
 
 /** House-rule violations of every imported room, as the rules would report them in a plan. */

@@ -11,6 +11,7 @@ import { readFileSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { UserError, type Diagnostic } from "../diagnostics.ts";
+import { allEntries } from "../manifest/model.ts";
 import { sniffImage } from "../manifest/image.ts";
 import type { HierarchySource, LiveStateSource, MediaSource } from "../matrix/gateway.ts";
 
@@ -20,7 +21,7 @@ import { isRoomAlias, isRoomId, qualifyAlias, isLocalAliasShorthand } from "../m
 import type { RoomId } from "../matrix/ids.ts";
 import { mapLimit } from "../util/concurrency.ts";
 import type { LiveState } from "../state/model.ts";
-import { stateEvent } from "../state/model.ts";
+import { contentOf } from "../matrix/vocabulary.ts";
 import { buildImport, type DownloadedAvatar, type ImportedEntry } from "./build.ts";
 import { importLiveState, type ImportResult } from "./manifest.ts";
 
@@ -85,22 +86,15 @@ export async function resolveTarget(
   );
 }
 
-function entriesOf(root: ImportedEntry): ImportedEntry[] {
-  const out: ImportedEntry[] = [];
-  const walk = (e: ImportedEntry): void => {
-    out.push(e);
-    e.children.forEach(walk);
-  };
-  walk(root);
-  return out;
-}
+/** Every imported entry, root first. */
+const entriesOf = (root: ImportedEntry): ImportedEntry[] => allEntries(root);
 
 /** Canonical and alternative aliases of the rooms, to check where the directory points them. */
 function aliasesIn(live: LiveState, roomIds: ReadonlySet<string>): string[] {
   const out = new Set<string>();
   for (const room of live.rooms) {
     if (!roomIds.has(room.room_id)) continue;
-    const c = stateEvent(room, "m.room.canonical_alias")?.content ?? {};
+    const c = contentOf(room, "m.room.canonical_alias") ?? {};
     const alias = c["alias"];
     if (typeof alias === "string" && isRoomAlias(alias)) out.add(alias);
     const alt = c["alt_aliases"];
@@ -150,7 +144,7 @@ async function downloadAvatars(
   const wanted = new Map<string, ImportedEntry>();
   for (const e of entriesOf(root)) {
     const room = byId.get(e.room_id);
-    const url = room && stateEvent(room, "m.room.avatar")?.content["url"];
+    const url = room && contentOf(room, "m.room.avatar")?.["url"];
     if (typeof url === "string" && url.startsWith("mxc://") && !wanted.has(url)) wanted.set(url, e);
   }
   if (wanted.size === 0) return {};

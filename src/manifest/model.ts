@@ -9,12 +9,11 @@
  * is UNMANAGED. Nothing compares it and nothing changes it.
  */
 import type { MxcUrl, RoomId, UserId } from "../matrix/ids.ts";
+import type { GuestAccess, HistoryVisibility, JoinRule } from "../matrix/vocabulary.ts";
+
+export type { GuestAccess, HistoryVisibility, JoinRule };
 
 export const MANIFEST_VERSION = 1;
-
-export type JoinRule = "public" | "invite" | "knock" | "restricted" | "knock_restricted";
-export type HistoryVisibility = "world_readable" | "shared" | "invited" | "joined";
-export type GuestAccess = "can_join" | "forbidden";
 
 /** Matrix's own field names; each absent field is unmanaged. */
 export interface PowerLevelsSpec {
@@ -122,9 +121,9 @@ export interface Manifest {
 }
 
 /** Every entry of the tree, root first, depth first in declaration order. */
-export function allEntries(root: Entry): Entry[] {
-  const out: Entry[] = [];
-  const walk = (e: Entry): void => {
+export function allEntries<T extends { children: readonly T[] }>(root: T): T[] {
+  const out: T[] = [];
+  const walk = (e: T): void => {
     out.push(e);
     e.children.forEach(walk);
   };

@@ -7,23 +7,21 @@
  * It runs even when the schema check found errors, so that one run reports every
  * problem: values of the wrong type were reported there and are skipped here.
  */
-import { createHash } from "node:crypto";
 import { isAbsolute, resolve } from "node:path";
 import type { Diagnostic } from "../diagnostics.ts";
 import type { UserId } from "../matrix/ids.ts";
 import { isMxcUrl, isRoomId, isUserId } from "../matrix/ids.ts";
+import { GUEST_ACCESS, HISTORY_VISIBILITIES, JOIN_RULES, oneOf } from "../matrix/vocabulary.ts";
 import { checkPolicies } from "../policy/index.ts";
 import type { PolicyRoomView } from "../policy/index.ts";
+import { declaredRoomFacts, policyView } from "../policy/view.ts";
 import { formatFieldPath, parseFieldPath, positionOf } from "./fieldpath.ts";
 import type { PathSegment } from "./fieldpath.ts";
-import { readAvatarFile } from "./files.ts";
-import { sniffImage } from "./image.ts";
+import { readAvatar } from "./avatar-file.ts";
+import { crossChecks } from "./cross-checks.ts";
 import type {
   AvatarSpec,
   Entry,
-  GuestAccess,
-  HistoryVisibility,
-  JoinRule,
   NamePrefixRule,
   Policies,
   PowerLevelsSpec,
@@ -35,15 +33,6 @@ import { allEntries } from "./model.ts";
 /** Keys that would make addresses ambiguous: `space` is the root's address, `rooms` the children's field. */
 export const RESERVED_KEYS: readonly string[] = ["space", "rooms"];
 
-const JOIN_RULES: readonly JoinRule[] = [
-  "public",
-  "invite",
-  "knock",
-  "restricted",
-  "knock_restricted",
-];
-const HISTORY: readonly HistoryVisibility[] = ["world_readable", "shared", "invited", "joined"];
-const GUEST: readonly GuestAccess[] = ["can_join", "forbidden"];
 const PL_INT_FIELDS = [
   "users_default",
   "events_default",
@@ -53,13 +42,6 @@ const PL_INT_FIELDS = [
   "redact",
   "invite",
 ] as const;
-
-/** The first room version that supports each join rule (spec: room versions 7, 8, 10). */
-export const JOIN_RULE_MIN_VERSION: Partial<Record<JoinRule, number>> = {
-  knock: 7,
-  restricted: 8,
-  knock_restricted: 10,
-};
 
 export interface NormaliseContext {
   file: string;
@@ -84,8 +66,6 @@ const asInt = (v: unknown): number | undefined =>
   typeof v === "number" && Number.isInteger(v) ? v : undefined;
 const asStrings = (v: unknown): string[] | undefined =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : undefined;
-const oneOf = <T extends string>(v: unknown, allowed: readonly T[]): T | undefined =>
-  typeof v === "string" && (allowed as readonly string[]).includes(v) ? (v as T) : undefined;
 
 function intMap(v: unknown): Record<string, number> | undefined {
   const o = asObj(v);
@@ -145,9 +125,9 @@ export async function normalise(data: unknown, ctx: NormaliseContext): Promise<N
     if (jr !== undefined) s.join_rule = jr;
     const allow = asStrings(raw["allow"]);
     if (allow !== undefined) s.allow = allow;
-    const hv = oneOf(raw["history_visibility"], HISTORY);
+    const hv = oneOf(raw["history_visibility"], HISTORY_VISIBILITIES);
     if (hv !== undefined) s.history_visibility = hv;
-    const ga = oneOf(raw["guest_access"], GUEST);
+    const ga = oneOf(raw["guest_access"], GUEST_ACCESS);
     if (ga !== undefined) s.guest_access = ga;
     const enc = asBool(raw["encrypted"]);
     if (enc !== undefined) s.encrypted = enc;
@@ -283,7 +263,7 @@ export async function normalise(data: unknown, ctx: NormaliseContext): Promise<N
   const policies = normalisePolicies(asObj(root["policies"]));
   const entries = allEntries(space);
   crossChecks(entries, report);
-  const views: PolicyRoomView[] = entries.map((e) => validateView(e));
+  const views: PolicyRoomView[] = entries.map((e) => policyView(e, declaredRoomFacts(e)));
   for (const d of checkPolicies(policies, views)) {
     diagnostics.push({ ...d, ...(d.path ? at(d.path) : { file: ctx.file }) });
   }
@@ -291,16 +271,6 @@ export async function normalise(data: unknown, ctx: NormaliseContext): Promise<N
 }
 
 /** What validate knows about a room: the declared values; an undeclared field is unknown. */
-function validateView(e: Entry): PolicyRoomView {
-  const view: PolicyRoomView = { entry: e.address, key: e.key, kind: e.kind };
-  if (e.name !== undefined) view.name = e.name;
-  if (e.avatar !== undefined) view.hasAvatar = true;
-  if (e.encrypted !== undefined) view.encrypted = e.encrypted;
-  if (e.power_levels?.users !== undefined) view.users = e.power_levels.users;
-  if (e.power_levels?.users_default !== undefined) view.usersDefault = e.power_levels.users_default;
-  return view;
-}
-
 export function normalisePolicies(raw: Obj | undefined): Policies {
   const p = raw ?? {};
   const rules: NamePrefixRule[] = [];
@@ -320,132 +290,5 @@ export function normalisePolicies(raw: Obj | undefined): Policies {
     require_avatar: oneOf(p["require_avatar"], ["error", "warn", "off"] as const) ?? "off",
     min_moderators: minModerators !== undefined && minModerators > 0 ? minModerators : 0,
     name_prefixes: rules,
-  };
-}
-
-type Report = (d: Omit<Diagnostic, "file" | "line" | "column" | "path">, path: string) => void;
-
-function crossChecks(entries: readonly Entry[], report: Report): void {
-  // Aliases and pinned ids name one room each.
-  const aliasOwner = new Map<string, string>();
-  const idOwner = new Map<string, string>();
-  for (const e of entries) {
-    const written: [string, string][] = [];
-    if (e.alias !== undefined) written.push([e.alias, `${e.address}.alias`]);
-    (e.alt_aliases ?? []).forEach((a, i) => written.push([a, `${e.address}.alt_aliases[${i}]`]));
-    const mine = new Set<string>();
-    for (const [alias, path] of written) {
-      const owner = aliasOwner.get(alias);
-      if (owner !== undefined && owner !== e.address) {
-        report(
-          {
-            severity: "error",
-            code: "manifest.duplicate-alias",
-            message: `The alias ${alias} is also given to \`${owner}\`; an alias points at one room.`,
-            hint: "Give each room its own alias.",
-          },
-          path,
-        );
-      } else if (mine.has(alias)) {
-        report(
-          {
-            severity: "warning",
-            code: "manifest.duplicate-alias",
-            message: `The alias ${alias} is listed twice for \`${e.address}\`.`,
-            hint: "The canonical alias does not need to appear in alt_aliases.",
-          },
-          path,
-        );
-      }
-      aliasOwner.set(alias, aliasOwner.get(alias) ?? e.address);
-      mine.add(alias);
-    }
-    if (e.id !== undefined) {
-      const owner = idOwner.get(e.id);
-      if (owner !== undefined) {
-        report(
-          {
-            severity: "error",
-            code: "manifest.duplicate-id",
-            message: `The room id ${e.id} is also pinned by \`${owner}\`.`,
-            hint: "Each entry manages a different room.",
-          },
-          `${e.address}.id`,
-        );
-      } else idOwner.set(e.id, e.address);
-    }
-
-    const restricted = e.join_rule === "restricted" || e.join_rule === "knock_restricted";
-    if (e.address === "space" && restricted && (e.allow === undefined || e.allow.length === 0)) {
-      report(
-        {
-          severity: "error",
-          code: "manifest.restricted-without-parent",
-          message: `The root space has join_rule \`${e.join_rule ?? ""}\` but no \`allow\`, and it has no parent space whose members could join.`,
-          hint: "List the rooms or spaces whose members may join under `allow:`, or choose another join rule.",
-        },
-        "space.join_rule",
-      );
-    }
-    if (!restricted && e.allow !== undefined && e.join_rule !== undefined) {
-      report(
-        {
-          severity: "warning",
-          code: "manifest.allow-unused",
-          message: `\`allow\` has no effect with join_rule \`${e.join_rule}\`.`,
-          hint: "`allow` applies to `restricted` and `knock_restricted` only.",
-        },
-        `${e.address}.allow`,
-      );
-    }
-    const min = e.join_rule ? JOIN_RULE_MIN_VERSION[e.join_rule] : undefined;
-    if (min !== undefined && e.room_version !== undefined && /^\d+$/.test(e.room_version)) {
-      if (Number(e.room_version) < min) {
-        report(
-          {
-            severity: "error",
-            code: "manifest.join-rule-version",
-            message: `join_rule \`${e.join_rule ?? ""}\` needs room version ${min} or later, but \`${e.address}\` declares room_version ${e.room_version}.`,
-            hint: `Set room_version to "${Math.max(min, 11)}" or choose another join rule.`,
-          },
-          `${e.address}.room_version`,
-        );
-      }
-    }
-  }
-}
-
-/** Reads an avatar file: it must exist and be a PNG, JPEG, GIF or WebP image. */
-async function readAvatar(
-  written: string,
-  abs: string,
-  dir: string,
-  report: (d: Omit<Diagnostic, "file" | "line" | "column" | "path">) => void,
-): Promise<AvatarSpec | undefined> {
-  const read = await readAvatarFile(written, abs, dir);
-  if (!read.ok) {
-    report(read.refusal);
-    return undefined;
-  }
-  const bytes = read.bytes;
-  const info = sniffImage(bytes);
-  if (!info) {
-    report({
-      severity: "error",
-      code: "avatar.not-an-image",
-      message: `The avatar file ${written} is not a PNG, JPEG, GIF or WebP image.`,
-      hint: "Matrix clients show these four formats; convert the image (SVG too) to PNG.",
-    });
-    return undefined;
-  }
-  return {
-    kind: "file",
-    written,
-    path: abs,
-    sha256: createHash("sha256").update(bytes).digest("hex"),
-    mimetype: info.mimetype,
-    size: bytes.length,
-    ...(info.width !== undefined ? { width: info.width } : {}),
-    ...(info.height !== undefined ? { height: info.height } : {}),
   };
 }

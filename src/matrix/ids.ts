@@ -42,6 +42,12 @@ export function serverOf(id: string): string {
   return i < 0 ? "" : id.slice(i + 1);
 }
 
+/** `#general:example.org` → `general` (the createRoom `room_alias_name`). */
+export function aliasLocalpart(alias: string): string {
+  const colon = alias.indexOf(":");
+  return alias.slice(1, colon < 0 ? undefined : colon);
+}
+
 /** `#general` + `example.org` → `#general:example.org`; qualified aliases are returned as written. */
 export function qualifyAlias(alias: string, serverName: string): RoomAlias {
   return (isLocalAliasShorthand(alias) ? `${alias}:${serverName}` : alias) as RoomAlias;

@@ -3,6 +3,7 @@
  * explicit default never show up as a change.
  * Spec: https://spec.matrix.org/v1.19/client-server-api/#mroompower_levels
  */
+import { contentOf, createSender, unlimitedCreators, type RoomLike } from "./vocabulary.ts";
 
 export interface EffectivePowerLevels {
   users: Record<string, number>;
@@ -80,4 +81,50 @@ export function userLevel(pl: EffectivePowerLevels, userId: string): number {
 /** The level needed to send a state event of `type`. */
 export function stateEventLevel(pl: EffectivePowerLevels, type: string): number {
   return pl.events[type] ?? pl.state_default;
+}
+
+/**
+ * The power levels a room's auth rules apply (spec, authorization rules; Synapse's
+ * event_auth). A room with an `m.room.power_levels` event uses it with the defaults
+ * above. A room without one (a `createRoom` cut short before it was sent) gives its
+ * creator (the `m.room.create` sender) 100 and everyone else 0, and needs 0 to send
+ * state or events (ban, kick and redact stay 50).
+ */
+export function roomPowerLevels(room: RoomLike): EffectivePowerLevels {
+  const content = contentOf(room, "m.room.power_levels");
+  if (content !== undefined) return effectivePowerLevels(content);
+  const creator = createSender(room);
+  return {
+    ...effectivePowerLevels({ state_default: 0 }),
+    users: creator !== undefined ? { [creator]: 100 } : {},
+  };
+}
+
+/** A user's power in a room, counting a v12+ creator's unlimited power as +Infinity. */
+export function powerIn(
+  pl: EffectivePowerLevels,
+  creators: readonly string[],
+  user: string,
+): number {
+  return creators.includes(user) ? Number.POSITIVE_INFINITY : userLevel(pl, user);
+}
+
+/** A user's effective power in a live room, by its auth rules. */
+export function roomPowerOf(room: RoomLike, user: string): number {
+  return powerIn(roomPowerLevels(room), unlimitedCreators(room), user);
+}
+
+/**
+ * Whether anyone could still change the room's power levels: a v12+ creator, or a user
+ * (or the default) at the level `m.room.power_levels` needs. If nobody can, the room's
+ * power levels are frozen for good.
+ */
+export function someoneCanChangePowerLevels(
+  pl: EffectivePowerLevels,
+  hasCreators: boolean,
+): boolean {
+  const needed = stateEventLevel(pl, "m.room.power_levels");
+  return (
+    hasCreators || pl.users_default >= needed || Object.values(pl.users).some((l) => l >= needed)
+  );
 }

@@ -7,13 +7,8 @@
  */
 import type { Entry, Manifest } from "../manifest/model.ts";
 import { qualifyAlias } from "../matrix/ids.ts";
-import {
-  MARKER_EVENT_TYPE,
-  stateEvent,
-  type LiveRoom,
-  type LiveState,
-  type MarkerContent,
-} from "../state/model.ts";
+import { markerOf, type MarkerContent } from "../matrix/vocabulary.ts";
+import type { LiveRoom, LiveState } from "../state/model.ts";
 
 export type Identity =
   | {
@@ -35,13 +30,6 @@ export interface IdentityProblem {
   field: string;
   message: string;
   hint?: string;
-}
-
-export function markerOf(room: LiveRoom): MarkerContent | undefined {
-  const content = stateEvent(room, MARKER_EVENT_TYPE)?.content;
-  if (!content) return undefined;
-  const { manifest, key } = content;
-  return typeof manifest === "string" && typeof key === "string" ? { manifest, key } : undefined;
 }
 
 /** Resolves every entry of `desired` against `actual`. */

@@ -10,12 +10,12 @@ import type { PowerLevelsSpec } from "../manifest/model.ts";
 import {
   effectivePowerLevels,
   POWER_LEVEL_FIELDS,
+  powerIn as powerOf,
+  someoneCanChangePowerLevels,
   stateEventLevel,
   userLevel,
   type EffectivePowerLevels,
 } from "../matrix/powerlevels.ts";
-import type { LiveRoom } from "../state/model.ts";
-import { stateEvent } from "../state/model.ts";
 import type { Json } from "./model.ts";
 
 /** Synapse's `events` map for a new room; an `events` override replaces it whole, so it is merged back in. */
@@ -29,6 +29,25 @@ export const SYNAPSE_CREATION_EVENTS: Readonly<Record<string, number>> = {
   "m.room.server_acl": 100,
   "m.room.encryption": 100,
 };
+
+/**
+ * The `m.room.power_levels` content Synapse's `createRoom` writes with the `private_chat`
+ * preset before any `power_level_content_override` (src/matrix: the creator is at 100 in
+ * `users` before room version 12, absent from it since).
+ */
+export function synapseCreationPowerLevels(managing: string, v12: boolean): Record<string, Json> {
+  return {
+    users: v12 ? {} : { [managing]: 100 },
+    users_default: 0,
+    events: { ...SYNAPSE_CREATION_EVENTS },
+    events_default: 0,
+    state_default: 50,
+    ban: 50,
+    kick: 50,
+    redact: 50,
+    invite: 50,
+  };
+}
 
 /** A problem found while planning power levels; the planner adds file and position. */
 export interface PowerProblem {
@@ -46,46 +65,12 @@ export interface PowerFieldChange {
   after: Json;
 }
 
-/** Room versions are strings; the numbered ones compare as numbers, others are unknown (null). */
-export function roomVersionNumber(version: string): number | null {
-  return /^\d+$/.test(version) ? Number(version) : null;
-}
-
-/** Room version 12 (MSC4289) gives creators unlimited power and forbids them in `users`. */
-export function creatorsHavePower(version: string): boolean {
-  const n = roomVersionNumber(version);
-  return n !== null && n >= 12;
-}
-
-export function liveRoomVersion(room: LiveRoom): string {
-  const v = stateEvent(room, "m.room.create")?.content["room_version"];
-  return typeof v === "string" ? v : "1";
-}
-
-/** The creators of a v12+ room: the `m.room.create` sender and `additional_creators`; none before v12. */
-export function liveCreators(room: LiveRoom): string[] {
-  if (!creatorsHavePower(liveRoomVersion(room))) return [];
-  const create = stateEvent(room, "m.room.create");
-  if (!create) return [];
-  const extra = create.content["additional_creators"];
-  const out = create.sender ? [create.sender] : [];
-  if (Array.isArray(extra)) for (const u of extra) if (typeof u === "string") out.push(u);
-  return out;
-}
-
-/** A user's power, counting a v12 creator's unlimited power as +Infinity. */
-export function powerOf(
-  pl: EffectivePowerLevels,
-  creators: readonly string[],
-  user: string,
-): number {
-  return creators.includes(user) ? Number.POSITIVE_INFINITY : userLevel(pl, user);
-}
-
 export interface PowerPlanInput {
   spec: PowerLevelsSpec;
   /** Live `m.room.power_levels` content; undefined for a room being created. */
   liveContent: Record<string, unknown> | undefined;
+  /** The levels the room's auth rules apply now (matrix/powerlevels.ts roomPowerLevels); default: from liveContent. */
+  live?: EffectivePowerLevels;
   creators: readonly string[];
   managing: string;
   /** Whether the live room (or the one being created) gives creators unlimited power. */
@@ -113,7 +98,7 @@ const sortedEntries = (m: Record<string, number>): Record<string, number> =>
 export function planPowerLevels(input: PowerPlanInput): PowerPlan {
   const { spec, managing, creators } = input;
   const liveContent = input.liveContent ?? {};
-  const live = effectivePowerLevels(input.liveContent);
+  const live = input.live ?? effectivePowerLevels(input.liveContent);
   const problems: PowerProblem[] = [];
   const changes: PowerFieldChange[] = [];
   const next: Record<string, Json> = { ...(liveContent as Record<string, Json>) };
@@ -215,11 +200,7 @@ function powerChangeProblems(
   }
 
   const neededAfter = stateEventLevel(projected, "m.room.power_levels");
-  const someoneCanChange =
-    creators.length > 0 ||
-    projected.users_default >= neededAfter ||
-    Object.values(projected.users).some((level) => level >= neededAfter);
-  if (!someoneCanChange) {
+  if (!someoneCanChangePowerLevels(projected, creators.length > 0)) {
     problems.push({
       code: "power.lockout",
       field: "power_levels",
@@ -319,17 +300,12 @@ export function creationPowerOverride(
     }
     override["users"] = sortedEntries(users);
   }
-  const baseline: Record<string, unknown> = {
-    events: SYNAPSE_CREATION_EVENTS,
-    users: v12 ? {} : { [managing]: 100 },
-  };
-  const projected = effectivePowerLevels({ ...baseline, ...override });
+  const projected = effectivePowerLevels({
+    ...synapseCreationPowerLevels(managing, v12),
+    ...override,
+  });
   const needed = stateEventLevel(projected, "m.room.power_levels");
-  const someoneCanChange =
-    v12 ||
-    projected.users_default >= needed ||
-    Object.values(projected.users).some((l) => l >= needed);
-  if (!someoneCanChange) {
+  if (!someoneCanChangePowerLevels(projected, v12)) {
     problems.push({
       code: "power.lockout",
       field: "power_levels",

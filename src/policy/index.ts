@@ -1,9 +1,10 @@
 /**
  * House rules (`policies:` in a manifest) as small pure functions over a view of
- * a room. Two callers, one set of rules:
+ * a room, built by one function (view.ts). Three callers, one set of rules:
  *
  * - `spaceform validate` passes the values the manifest declares;
- * - the planner passes the state each room will have after apply.
+ * - the planner passes the state each room will have after apply;
+ * - `spaceform import --check-policies` passes what the live rooms hold.
  *
  * In a view, an absent field means "not known": the rule that needs it is skipped,
  * never guessed. (A manifest that leaves `power_levels.users` unmanaged says nothing

@@ -42,14 +42,8 @@ export interface LiveState {
   aliases: Record<string, RoomId | null>;
 }
 
-/** The marker spaceform puts into every room it creates, inside the creation request. */
-export const MARKER_EVENT_TYPE = "dev.spaceform.entry";
-export interface MarkerContent {
-  /** Manifest name (file name without extension). */
-  manifest: string;
-  /** Entry key in that manifest (`space` for the root). */
-  key: string;
-}
+/** The marker spaceform puts into every room it creates: defined with the rest of the Matrix vocabulary. */
+export { MARKER_EVENT_TYPE, type MarkerContent } from "../matrix/vocabulary.ts";
 
 export function stateEvent(room: LiveRoom, type: string, stateKey = ""): StateEvent | undefined {
   return room.state.find((e) => e.type === type && e.state_key === stateKey);

@@ -150,19 +150,17 @@ describe("apply (end to end)", () => {
 
     const { plan } = await planWith(bot, [file]);
     assert.equal(plan.refused, false, JSON.stringify(plan.diagnostics));
-    const addresses = plan.changes.map((c) => c.address).sort();
-    assert.ok(addresses.includes("rooms.general.topic"), addresses.join(", "));
-    assert.ok(
-      addresses.some((a) => a.startsWith("rooms.jobs.power_levels")),
-      addresses.join(", "),
-    );
-    assert.ok(
-      addresses.some((a) => /children.*events|events.*link/.test(a)),
-      addresses.join(", "),
-    );
-    for (const a of addresses) {
-      assert.match(a, /^(rooms\.general\.topic|rooms\.jobs\.power_levels.*|.*children.*events.*)$/);
-    }
+    // Exactly the three drifted fields: the undeclared guest access and redact level are not changes.
+    assert.deepEqual(plan.changes.map((c) => c.address).sort(), [
+      "rooms.general.topic",
+      "rooms.jobs.power_levels.users",
+      "space.children.events",
+    ]);
+    const link = plan.changes.find((c) => c.address === "space.children.events")!;
+    assert.deepEqual([link.action, link.before], ["create", null]);
+    const users = plan.changes.find((c) => c.address === "rooms.jobs.power_levels.users")!;
+    assert.equal((users.before as Record<string, number>)[world.moderators[0].userId], 0);
+    assert.equal((users.after as Record<string, number>)[world.moderators[0].userId], 50);
     const topic = plan.changes.find((c) => c.address === "rooms.general.topic")!;
     assert.equal(topic.before, "spam");
     assert.equal(topic.after, "General discussion");

@@ -7,33 +7,15 @@ import { createGateway, type SdkGateway } from "../../src/matrix/sdk-gateway.ts"
 import { MARKER_EVENT_TYPE, stateEvent, type LiveRoom } from "../../src/state/model.ts";
 import { readLiveState, readSpaceTree } from "../../src/state/read.ts";
 import { freshWorld, type TestUser, type World } from "../homeserver/harness.ts";
-import { NO_POLICIES } from "../../src/policy/index.ts";
+import { entry, manifest } from "../support/builders.ts";
 
 function gatewayFor(world: World, user: TestUser): SdkGateway {
   return createGateway({ baseUrl: world.hs.baseUrl, accessToken: user.accessToken });
 }
 
-function entry(key: string, fields: Partial<Entry> = {}): Entry {
-  return {
-    key,
-    address: key === "space" ? "space" : `rooms.${key}`,
-    kind: "room",
-    children: [],
-    ...fields,
-  };
-}
-
-function manifest(name: string, space: Entry): Manifest {
-  return {
-    file: `spaces/${name}.yaml`,
-    name,
-    sha256: "0".repeat(64),
-    version: 1,
-    space,
-    policies: NO_POLICIES,
-    positions: {},
-  };
-}
+/** A manifest named `name` with no source positions (it was never a file). */
+const named = (name: string, space: Entry): Manifest =>
+  manifest(space, { file: `spaces/${name}.yaml`, name, positions: {} });
 
 const marker = (name: string, key: string) => ({
   type: MARKER_EVENT_TYPE,
@@ -114,7 +96,7 @@ describe("readLiveState on Synapse", () => {
     assert.equal(leaveResponse.status, 200);
     const unrelatedInvite = await mod.createRoom({ name: "Spam", invite: [world.bot.userId] });
 
-    const m = manifest(
+    const m = named(
       name,
       entry("space", {
         kind: "space",
@@ -228,7 +210,7 @@ describe("readLiveState on Synapse", () => {
     );
     for (const child of children) await bot.sendState(root, "m.space.child", child, { via });
 
-    const m = manifest(
+    const m = named(
       "twenty",
       entry("space", { kind: "space", alias: `#${world.aliasLocalpart("space")}` }),
     );

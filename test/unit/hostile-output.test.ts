@@ -12,6 +12,7 @@ import { parse } from "yaml";
 import { renderJson, renderMarkdown, renderMermaid, renderText } from "../../src/render/index.ts";
 import { renderManifest } from "../../src/import/render.ts";
 import type { BuiltImport } from "../../src/import/build.ts";
+import type { Field } from "../../src/import/model.ts";
 import type { RoomId } from "../../src/matrix/ids.ts";
 import { githubAnnotation, safeOutput } from "../../src/cli/output.ts";
 import {
@@ -106,9 +107,9 @@ describe("hostile text in the renderers", () => {
       room_id: `!${key}:example.org` as RoomId,
       kind: "room" as const,
       fields: [
-        ["id", `!${key}:example.org`],
+        ["id", `!${key}:example.org` as RoomId],
         ["name", name],
-      ] as [string, string][],
+      ] as Field[],
       notes: [`name was ${HOSTILE.command}`],
       children: [],
       omitted: [],

@@ -6,10 +6,13 @@ import { manifestSchema } from "../../src/manifest/schema.ts";
 import { REFERENCE_BEGIN, REFERENCE_END, renderReference } from "../../src/manifest/docs.ts";
 import {
   generateManifestDocs,
+  generateSchema,
   generateValidator,
   MANIFEST_DOCS,
+  SCHEMA_FILE,
   VALIDATOR_FILE,
 } from "../../scripts/gen-schema.ts";
+import { GUEST_ACCESS, HISTORY_VISIBILITIES, JOIN_RULES } from "../../src/matrix/vocabulary.ts";
 
 describe("schemas/space.schema.json", () => {
   const schema = manifestSchema();
@@ -40,6 +43,24 @@ describe("schemas/space.schema.json", () => {
     walk(schema, "(root)");
     for (const [name, def] of Object.entries(defs)) walk(def, `$defs.${name}`);
     assert.deepEqual(missing, []);
+  });
+});
+
+describe("the schema's Matrix enums", () => {
+  it("are the vocabulary's values (run `npm run schema:generate`)", async () => {
+    const current = readFileSync(SCHEMA_FILE, "utf8");
+    assert.equal(await generateSchema(current), current);
+    const defs = manifestSchema()["$defs"] as Record<string, SchemaObject>;
+    assert.deepEqual(defs["join_rule"]?.["enum"], [...JOIN_RULES]);
+    assert.deepEqual(defs["history_visibility"]?.["enum"], [...HISTORY_VISIBILITIES]);
+    assert.deepEqual(defs["guest_access"]?.["enum"], [...GUEST_ACCESS]);
+  });
+
+  it("are rewritten from the vocabulary when the file lists others", async () => {
+    const current = readFileSync(SCHEMA_FILE, "utf8");
+    const stale = current.replace(/"enum": \["can_join", "forbidden"\]/, '"enum": ["can_join"]');
+    assert.notEqual(stale, current);
+    assert.equal(await generateSchema(stale), current);
   });
 });
 

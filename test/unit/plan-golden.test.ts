@@ -1,6 +1,7 @@
 /**
- * Golden cases: test/fixtures/plan/<case>/ holds `manifest.yaml` and `live.json`
- * (a LiveState), optionally `options.json` (PlanOptions); the planner and the
+ * Golden cases: test/fixtures/plan/<case>/ holds `manifest.yaml` and `live.patch.json`
+ * (what makes its live state from the shared base.live.json, see live-patch.ts),
+ * optionally `options.json` (PlanOptions); the planner and the
  * renderers must produce exactly `expected.json`, `expected.txt` and `expected.md`.
  * Regenerate after an intended change with
  *   UPDATE_GOLDEN=1 ./node_modules/.bin/node --test test/unit/plan-golden.test.ts
@@ -19,6 +20,7 @@ import { renderJson } from "../../src/render/json.ts";
 import { renderMarkdown } from "../../src/render/markdown.ts";
 import { renderText } from "../../src/render/text.ts";
 import type { LiveState } from "../../src/state/model.ts";
+import { caseLive } from "../fixtures/plan/live-patch.ts";
 import { simulateApply } from "../fixtures/plan/simulate.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -121,7 +123,7 @@ async function planCase(
   const dir = join(CASES, name);
   const { manifest, diagnostics } = await loadManifest(join(dir, "manifest.yaml"));
   assert.ok(manifest, `manifest of ${name} does not load: ${JSON.stringify(diagnostics)}`);
-  const live = JSON.parse(readFileSync(join(dir, "live.json"), "utf8")) as LiveState;
+  const live = caseLive(dir);
   const optionsFile = join(dir, "options.json");
   const options = existsSync(optionsFile)
     ? { ...DEFAULT_PLAN_OPTIONS, ...(JSON.parse(readFileSync(optionsFile, "utf8")) as object) }

@@ -5,55 +5,11 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { Entry, Manifest } from "../../src/manifest/model.ts";
-import type { RoomId, UserId } from "../../src/matrix/ids.ts";
 import { fingerprintState } from "../../src/plan/fingerprint.ts";
 import { DEFAULT_PLAN_OPTIONS, planSpace } from "../../src/plan/planner.ts";
-import type { LiveRoom, LiveState, StateEvent } from "../../src/state/model.ts";
 import { simulateApply } from "../fixtures/plan/simulate.ts";
-import { NO_POLICIES } from "../../src/policy/index.ts";
-
-const BOT = "@bot:example.org";
-
-function entry(key: string, over: Partial<Entry> = {}, children: Entry[] = []): Entry {
-  const address = key === "space" ? "space" : `rooms.${key}`;
-  return { key, address, kind: children.length > 0 ? "space" : "room", children, ...over };
-}
-
-function manifest(space: Entry): Manifest {
-  return {
-    file: "spaces/demo.yaml",
-    name: "demo",
-    sha256: "0".repeat(64),
-    version: 1,
-    space,
-    policies: NO_POLICIES,
-    positions: { space: { line: 2, column: 1 }, "rooms.general": { line: 5, column: 3 } },
-  };
-}
-
-function ev(type: string, content: Record<string, unknown>, stateKey = ""): StateEvent {
-  return { type, state_key: stateKey, content, sender: BOT };
-}
-
-function room(id: string, state: StateEvent[], over: Partial<LiveRoom> = {}): LiveRoom {
-  return {
-    room_id: id as RoomId,
-    membership: "join",
-    state: [
-      ev("m.room.create", { room_version: "10" }),
-      ev("m.room.power_levels", { users: { [BOT]: 100 } }),
-      ...state,
-    ],
-    ...over,
-  };
-}
-
-function live(rooms: LiveRoom[], aliases: LiveState["aliases"] = {}): LiveState {
-  return { server_name: "example.org", user_id: BOT as UserId, rooms, aliases };
-}
-
-const marker = (key: string) => ev("dev.spaceform.entry", { manifest: "demo", key });
+import type { RoomId } from "../../src/matrix/ids.ts";
+import { entry, ev, live, manifest, marker, room } from "../support/builders.ts";
 
 describe("planSpace", () => {
   it("finds a room spaceform created by its marker when the entry has no id or alias", () => {

@@ -1,0 +1,107 @@
+/**
+ * What every field planner may read: the manifest, the live state, the options and
+ * which live room each entry is (identity.ts), with the small lookups built on them.
+ * Built once per plan, never changed.
+ */
+import type { Entry, Manifest } from "../manifest/model.ts";
+import { allEntries } from "../manifest/model.ts";
+import { qualifyAlias, serverOf, type RoomAlias } from "../matrix/ids.ts";
+import type { LiveState } from "../state/model.ts";
+import { identifyEntries, type Identity } from "./identity.ts";
+import type { Json, RoomRef } from "./model.ts";
+
+export interface PlanOptions {
+  /** Unlink rooms that are children of a managed space but not in the manifest. */
+  unlinkUnmanaged: boolean;
+  /** Refuse a plan that removes more space children than this (default 5). */
+  maxChildRemovals: number;
+}
+
+export const DEFAULT_PLAN_OPTIONS: PlanOptions = { unlinkUnmanaged: false, maxChildRemovals: 5 };
+
+export interface PlanContext {
+  desired: Manifest;
+  actual: LiveState;
+  options: PlanOptions;
+  /** Manifest name. */
+  space: string;
+  managing: string;
+  serverName: string;
+  /** Every entry, root first, depth first. */
+  entries: Entry[];
+  parentOf(e: Entry): Entry | undefined;
+  identity(e: Entry): Identity;
+  /** Field path below an entry; "" is the entry itself. */
+  fieldPath(e: Entry, field: string): string;
+  /** `rooms.general (#general:example.org)`, for step descriptions. */
+  label(e: Entry): string;
+  qualify(alias: string): RoomAlias;
+  /** The room in a step: the live one, or the one an earlier step creates; null when unusable. */
+  refOf(e: Entry): RoomRef | null;
+  /** The room id as a value inside content: the id, or a placeholder the applier fills in. */
+  idValue(e: Entry): Json;
+  /** The room id as a state key (`m.space.child`, `m.space.parent`): the id, or `$room:<entry>`. */
+  idStateKey(e: Entry): string;
+  /** The live room id, when the entry has a room already. */
+  roomIdOf(e: Entry): string | undefined;
+  /** `via` for a link to the entry's room. */
+  viaFor(e: Entry): string[];
+}
+
+export interface IdentityWarning {
+  entry: Entry;
+  field: string;
+  code: string;
+  message: string;
+}
+
+export function planContext(
+  desired: Manifest,
+  actual: LiveState,
+  options: PlanOptions,
+): { ctx: PlanContext; warnings: IdentityWarning[] } {
+  const entries = allEntries(desired.space);
+  const parents = new Map<string, Entry>();
+  for (const e of entries) for (const c of e.children) parents.set(c.address, e);
+  const { identities, warnings } = identifyEntries(desired, actual, entries);
+  const serverName = actual.server_name;
+  const identity = (e: Entry): Identity => identities.get(e.address) ?? { status: "new" };
+  const qualify = (alias: string): RoomAlias => qualifyAlias(alias, serverName);
+  const ctx: PlanContext = {
+    desired,
+    actual,
+    options,
+    space: desired.name,
+    managing: actual.user_id,
+    serverName,
+    entries,
+    parentOf: (e) => parents.get(e.address),
+    identity,
+    fieldPath: (e, field) => (field === "" ? e.address : `${e.address}.${field}`),
+    label: (e) => `${e.address}${e.alias !== undefined ? ` (${qualify(e.alias)})` : ""}`,
+    qualify,
+    refOf: (e) => {
+      const id = identity(e);
+      if (id.status === "existing") return { room_id: id.room.room_id };
+      return id.status === "new" ? { created: e.address } : null;
+    },
+    idValue: (e) => {
+      const id = identity(e);
+      return id.status === "existing" ? id.room.room_id : { $room: e.address };
+    },
+    idStateKey: (e) => {
+      const id = identity(e);
+      return id.status === "existing" ? id.room.room_id : `$room:${e.address}`;
+    },
+    roomIdOf: (e) => {
+      const id = identity(e);
+      return id.status === "existing" ? id.room.room_id : undefined;
+    },
+    viaFor: (e) => {
+      const id = identity(e);
+      const server = id.status === "existing" ? serverOf(id.room.room_id) : "";
+      return [server !== "" ? server : serverName];
+    },
+  };
+  return { ctx, warnings };
+}
