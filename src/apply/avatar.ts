@@ -10,8 +10,7 @@ import { MAX_AVATAR_BYTES, readBoundedFile, repositoryRoot } from "../manifest/f
 import { GatewayError, type SpaceWriter } from "../matrix/gateway.ts";
 import type { AvatarFile } from "../plan/model.ts";
 
-/** Key inside `m.room.avatar` `info` where spaceform records the image's sha256 (hex). */
-export const AVATAR_SHA256_KEY = "dev.spaceform.sha256";
+import { AVATAR_SHA256_KEY } from "../matrix/vocabulary.ts";
 
 export interface UploadedAvatar {
   url: string;

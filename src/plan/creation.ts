@@ -5,7 +5,6 @@
  * steps are placed in the room's own group, so it is made whole before the next.
  */
 import type { Entry } from "../manifest/model.ts";
-import { aliasLocalpart } from "../matrix/ids.ts";
 import {
   creatorsHavePower,
   DEFAULT_ROOM_VERSION,
@@ -69,31 +68,32 @@ export function planCreation(ctx: PlanContext, e: Entry): FieldPlan {
 
   const group = { newRoom: e.address };
   const later = new FieldOut(ctx);
+  // The aliases are made after the room, not by createRoom's room_alias_name: Synapse makes that
+  // directory entry before the room's first event, so a crash in between would leave the alias
+  // pointing at a room nobody is in, which no rerun could read or repair. Made afterwards, a
+  // cut-short room is found by the marker in its create event, and the alias follows.
   const alias = e.alias !== undefined ? ctx.qualify(e.alias) : undefined;
-  if (alias !== undefined && aliasUsable(ctx, out, e, "alias", alias, null)) {
-    // createRoom makes the directory entry and the m.room.canonical_alias event itself.
-    request["room_alias_name"] = aliasLocalpart(alias);
+  const mainUsable = alias !== undefined && aliasUsable(ctx, out, e, "alias", alias, null);
+  const alts = (e.alt_aliases ?? []).map((a) => ctx.qualify(a));
+  const altsUsable = alts.filter((a) => aliasUsable(ctx, out, e, "alt_aliases", a, null));
+  const made = [...(mainUsable ? [alias] : []), ...(altsUsable.length === alts.length ? alts : [])];
+  for (const a of made) {
+    const body = { op: "create_alias", alias: a, room: { created: e.address } } as const;
+    later.step(group, body, [e.address], `create alias ${a} for ${e.address}`);
   }
-  if (e.alt_aliases !== undefined && e.alt_aliases.length > 0) {
-    const alts = e.alt_aliases.map((a) => ctx.qualify(a));
-    const usable = alts.filter((a) => aliasUsable(ctx, out, e, "alt_aliases", a, null));
-    if (usable.length === alts.length) {
-      for (const a of alts) {
-        const body = { op: "create_alias", alias: a, room: { created: e.address } } as const;
-        later.step(group, body, [e.address], `create alias ${a} for ${e.address}`);
-      }
-      const content: Record<string, Json> = { alt_aliases: alts };
-      if (alias !== undefined) content["alias"] = alias;
-      later.sendState(
-        group,
-        { created: e.address },
-        "m.room.canonical_alias",
-        "",
-        content,
-        [e.address],
-        `set the aliases of ${e.address}`,
-      );
-    }
+  if (made.length > 0) {
+    const content: Record<string, Json> = {};
+    if (mainUsable) content["alias"] = alias;
+    if (alts.length > 0 && altsUsable.length === alts.length) content["alt_aliases"] = alts;
+    later.sendState(
+      group,
+      { created: e.address },
+      "m.room.canonical_alias",
+      "",
+      content,
+      [e.address],
+      `set the aliases of ${e.address}`,
+    );
   }
 
   const initialState: Json[] = initialSettings(ctx, out, e).map(({ type, content }) => ({

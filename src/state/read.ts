@@ -32,6 +32,7 @@ import {
   type Membership,
   type StateEvent,
 } from "./model.ts";
+import { childrenOf, markerOf } from "../matrix/vocabulary.ts";
 import { crawl, mapLimit } from "../util/concurrency.ts";
 
 export interface ReadOptions {
@@ -75,7 +76,9 @@ export function discoveryFilter(rooms: readonly RoomId[]): object {
     room: {
       ...QUIET_ROOM,
       rooms,
-      state: { types: [MARKER_EVENT_TYPE], lazy_load_members: false },
+      // The marker event, and m.room.create, which carries the marker too: a createRoom cut
+      // short by a crash leaves no more than the create event and the creator's join.
+      state: { types: [MARKER_EVENT_TYPE, "m.room.create"], lazy_load_members: false },
       timeline: { limit: 0 },
     },
   };
@@ -212,20 +215,12 @@ async function discover(
   for (const chunk of chunks) {
     const { joined, invited } = await gateway.syncRooms(discoveryFilter(chunk));
     for (const room of joined) {
-      const marker = readMarker(room.state);
+      const marker = markerOf(room);
       if (marker !== undefined && manifestNames.has(marker.manifest)) marked.push(room.room_id);
     }
     for (const room of invited) invites.set(room.room_id, room.state);
   }
   return { marked, invites };
-}
-
-/** The spaceform marker of a room's state, when it has a well-formed one. */
-function readMarker(state: readonly StateEvent[]): { manifest: string; key: string } | undefined {
-  const content = state.find((e) => e.type === MARKER_EVENT_TYPE && e.state_key === "")?.content;
-  const manifest = content?.["manifest"];
-  const key = content?.["key"];
-  return typeof manifest === "string" && typeof key === "string" ? { manifest, key } : undefined;
 }
 
 function canonicalTarget(
@@ -249,7 +244,7 @@ function roomsOfEntry(
   const target = canonicalTarget(entry, aliases, serverName);
   if (target) out.push(target);
   for (const room of rooms.values()) {
-    const marker = readMarker(room.state);
+    const marker = markerOf(room);
     if (marker?.manifest === manifest.name && marker.key === entry.key) out.push(room.room_id);
   }
   return out;
@@ -277,7 +272,7 @@ async function walk(
       if (rooms.has(roomId)) return [];
       const room = await readRoom(gateway, roomId, userId);
       rooms.set(roomId, room);
-      return childrenOf(room);
+      return childrenOf(room).filter(isRoomId);
     });
   await read(start);
   const joined = await joinedRooms;
@@ -352,21 +347,6 @@ function clean(state: readonly StateEvent[], userId: UserId): StateEvent[] {
   return state
     .filter((e) => e.type !== "m.room.member" || e.state_key === userId)
     .sort((a, b) => compare(a.type, b.type) || compare(a.state_key, b.state_key));
-}
-
-/** Linked children of a space: `m.space.child` events whose `via` is a non-empty list. */
-export function childrenOf(room: LiveRoom): RoomId[] {
-  const create = room.state.find((e) => e.type === "m.room.create" && e.state_key === "");
-  if (create?.content["type"] !== "m.space") return [];
-  return room.state
-    .filter(
-      (e) =>
-        e.type === "m.space.child" &&
-        isRoomId(e.state_key) &&
-        Array.isArray(e.content["via"]) &&
-        e.content["via"].length > 0,
-    )
-    .map((e) => e.state_key as RoomId);
 }
 
 async function readVisibility(
