@@ -109,7 +109,15 @@ describe("spaceform plan / apply (CLI, end to end)", () => {
 
     const applied = await cli(["apply", "--auto-approve", file]);
     assert.equal(applied.code, 0, applied.stderr);
-    assert.match(applied.stderr, /\[1\/\d+\] \+ \S+ … done/);
+    // The steps that make one new room are told apart by their descriptions.
+    assert.match(
+      applied.stderr,
+      /^\[1\/\d+\] \+ space \(create space space \(#\S+-space:\S+\)\) … done$/m,
+    );
+    assert.match(
+      applied.stderr,
+      /^\[2\/\d+\] \+ space \(create alias #\S+-space:\S+ for space\) … done$/m,
+    );
     assert.match(
       applied.stdout,
       /Apply complete: \d+ created, 0 updated, 0 deleted, \d+ requests\./,

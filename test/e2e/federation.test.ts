@@ -97,6 +97,20 @@ policies:
       },
       { op: "create_room", entry: "space", description: `create space space (${spaceAlias})` },
       {
+        op: "create_alias",
+        alias: spaceAlias,
+        room: { created: "space" },
+        description: `create alias ${spaceAlias} for space`,
+      },
+      {
+        op: "send_state",
+        room: { created: "space" },
+        type: "m.room.canonical_alias",
+        state_key: "",
+        content: { alias: spaceAlias },
+        description: "set the aliases of space",
+      },
+      {
         op: "send_state",
         room: { created: "space" },
         type: "m.space.child",
@@ -138,7 +152,7 @@ policies:
     // The plan it applies is the one planned above, word for word.
     assert.equal(
       applied.stdout,
-      `${plannedText}\nApply complete: 3 created, 1 updated, 0 deleted, 4 requests.\n`,
+      `${plannedText}\nApply complete: 3 created, 1 updated, 0 deleted, 6 requests.\n`,
     );
     spaceId = (await botClient.getRoomIdForAlias(spaceAlias)).room_id;
     assert.equal(spaceId.endsWith(`:${a}`), true, spaceId);
