@@ -6,7 +6,7 @@
 import type { Entry, Manifest } from "../manifest/model.ts";
 import { allEntries } from "../manifest/model.ts";
 import { qualifyAlias, serverOf, type RoomAlias } from "../matrix/ids.ts";
-import type { LiveState } from "../state/model.ts";
+import { stateEvent, type LiveState } from "../state/model.ts";
 import { identifyEntries, type Identity } from "./identity.ts";
 import type { Json, RoomRef } from "./model.ts";
 
@@ -99,7 +99,12 @@ export function planContext(
     },
     viaFor: (e) => {
       const id = identity(e);
-      const server = id.status === "existing" ? serverOf(id.room.room_id) : "";
+      if (id.status !== "existing") return [serverName];
+      // A room id names its server only before room version 12 (a v12 id is a hash): then the
+      // creator's server, which the create event names (also in an invite's stripped state).
+      const fromId = serverOf(id.room.room_id);
+      const creator = stateEvent(id.room, "m.room.create")?.sender;
+      const server = fromId !== "" ? fromId : creator !== undefined ? serverOf(creator) : "";
       return [server !== "" ? server : serverName];
     },
   };

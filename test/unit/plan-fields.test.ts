@@ -445,4 +445,29 @@ describe("space links", () => {
   it("leaves an equal link alone", () => {
     assert.deepEqual(plan({ via: ["example.org"], order: "a" }, { order: "a" }), []);
   });
+  it("names the creator's server as via for a room version 12 room, whose id has no server", () => {
+    const v12 = "!AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefg";
+    const general = entry("general", { id: v12 as RoomId });
+    const space = entry("space", {}, [general]);
+    const state = live([
+      bareRoom(SPACE, [
+        ev("m.room.create", { room_version: "10", type: "m.space" }),
+        ev("m.room.power_levels", { users: { "@bot:example.org": 100 } }),
+        marker("space"),
+      ]),
+      bareRoom(v12, [
+        ev("m.room.create", { room_version: "12" }, "", "@alice:uni.example"),
+        ev("m.room.power_levels", { users: { "@bot:example.org": 100 } }, "", "@alice:uni.example"),
+      ]),
+    ]);
+    const { ctx } = planContext(manifest(space), state, DEFAULT_PLAN_OPTIONS);
+    const p = planLink(ctx, space, general);
+    assert.deepEqual(
+      p.changes.map((c) => [c.address, c.action, c.after]),
+      [
+        ["space.children.general", "create", { via: ["uni.example"] }],
+        ["rooms.general.parent", "create", { via: ["example.org"], canonical: true }],
+      ],
+    );
+  });
 });
