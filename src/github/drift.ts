@@ -22,7 +22,12 @@ import {
   startsWithMarker,
 } from "./markers.ts";
 import { planKind } from "./plan-kind.ts";
-import { renderPlanMarkdown } from "./render.ts";
+import {
+  detailsInJobSummary,
+  renderPlanForSummary,
+  renderPlanMarkdown,
+  STEP_SUMMARY_LIMIT,
+} from "./render.ts";
 
 export const DEFAULT_DRIFT_LABEL = "drift";
 export const DRIFT_TITLE = "Drift: the live space differs from the manifests";
@@ -71,6 +76,7 @@ function driftBody(plan: Plan, ctx: Pick<GitHubContext, "runUrl">, now: Date): s
     renderPlanMarkdown(plan, {
       title: "Drift",
       maxLength: GITHUB_BODY_LIMIT - MAX_KIND_MARKER_CHARS - 2_000,
+      detailsAt: detailsInJobSummary(ctx.runUrl),
     }).trimEnd(),
     "",
   ].join("\n");
@@ -115,10 +121,7 @@ export async function reportDrift(
   const body = driftBody(input.plan, ctx, now);
   appendStepSummary(
     ctx,
-    `${input.plan.refused ? `${refusalNote(input.plan)}\n\n` : ""}${renderPlanMarkdown(input.plan, {
-      title: "⚠️ Drift",
-      maxLength: GITHUB_BODY_LIMIT,
-    })}`,
+    `${input.plan.refused ? `${refusalNote(input.plan)}\n\n` : ""}${renderPlanForSummary(input.plan, "⚠️ Drift", STEP_SUMMARY_LIMIT - 10_000)}`,
   );
   if (!existing) {
     const issue = await api.createIssue({ title: DRIFT_TITLE, body, labels: [input.label] });

@@ -10,10 +10,15 @@ import type { GitHubApi, IssueComment } from "./api.ts";
 import { UserError } from "../diagnostics.ts";
 import { GITHUB_BODY_LIMIT, upsertComment } from "./comments.ts";
 import { appendStepSummary, type GitHubContext } from "./context.ts";
-import { MAX_KIND_MARKER_CHARS, PLAN_MARKER } from "./markers.ts";
+import { PLAN_MARKER } from "./markers.ts";
 import { planKind } from "./plan-kind.ts";
 import { planCommentWithRecord } from "./plan-record.ts";
-import { renderPlanMarkdown } from "./render.ts";
+import {
+  detailsInJobSummary,
+  renderPlanForSummary,
+  renderPlanMarkdown,
+  STEP_SUMMARY_LIMIT,
+} from "./render.ts";
 
 export interface PlanCommentInput {
   plan: Plan;
@@ -23,8 +28,8 @@ export interface PlanCommentInput {
   commentAuthor: string;
 }
 
-/** Room left for the markers and the footer, so the body stays under GitHub's limit. */
-const OVERHEAD = MAX_KIND_MARKER_CHARS + 2_000;
+/** Room left for the footer, so the body stays under GitHub's limit. */
+const FOOTER = 2_000;
 
 export function planCommentBody(
   input: Pick<PlanCommentInput, "plan" | "headSha" | "pullRequest">,
@@ -36,9 +41,13 @@ export function planCommentBody(
     );
   }
   const kind = planKind(input.plan.changes);
+  const record = { ...kind, head_sha: input.headSha, refused: input.plan.refused };
+  // The record's length does not depend on the content (it holds the content's digest).
+  const recordLength = planCommentWithRecord(record, input.pullRequest, "", ctx.planKey).length;
   const markdown = renderPlanMarkdown(input.plan, {
     title: "spaceform plan",
-    maxLength: GITHUB_BODY_LIMIT - OVERHEAD,
+    maxLength: GITHUB_BODY_LIMIT - recordLength - FOOTER,
+    detailsAt: detailsInJobSummary(ctx.runUrl),
   });
   const run = ctx.runUrl ? ` · [workflow run](${ctx.runUrl})` : "";
   const content = [
@@ -49,12 +58,7 @@ export function planCommentBody(
       "When the pull request is merged, apply plans again and goes ahead only if that plan contains no change missing from this one.</sub>",
     "",
   ].join("\n");
-  return planCommentWithRecord(
-    { ...kind, head_sha: input.headSha, refused: input.plan.refused },
-    input.pullRequest,
-    content,
-    ctx.planKey,
-  );
+  return planCommentWithRecord(record, input.pullRequest, content, ctx.planKey);
 }
 
 export async function postPlanComment(
@@ -72,7 +76,7 @@ export async function postPlanComment(
   );
   appendStepSummary(
     ctx,
-    renderPlanMarkdown(input.plan, { title: "spaceform plan", maxLength: GITHUB_BODY_LIMIT }) +
+    renderPlanForSummary(input.plan, "spaceform plan", STEP_SUMMARY_LIMIT - 10_000) +
       `\nPosted on pull request #${input.pullRequest}: ${result.comment.url}\n`,
   );
   return result;

@@ -131,6 +131,28 @@ export interface Summary {
   delete: number;
 }
 
+/**
+ * The plan counted Terraform-style, by resource: `create` rooms and spaces made
+ * new, `update` existing rooms and spaces with any change of their own (fields,
+ * a new link into a space, joining), `delete` space links removed (spaceform
+ * never deletes a room). `field_changes`: the changes that are not a whole new
+ * room (a new room, with all its fields and its link, is one resource).
+ */
+export interface ResourceSummary extends Summary {
+  field_changes: number;
+}
+
+/**
+ * One manifest entry's action as a whole: `create` only for a new room or space,
+ * `delete` when all its changes remove links (an unmanaged room unlinked from this
+ * space), `update` otherwise.
+ */
+export function entryAction(changes: readonly Change[]): ChangeAction {
+  if (changes.some((c) => c.address === c.entry && c.action === "create")) return "create";
+  if (changes.length > 0 && changes.every((c) => c.action === "delete")) return "delete";
+  return "update";
+}
+
 /** The planning options a plan was made with: a saved plan is checked against a fresh plan made with them. */
 export interface PlanOptionsRecord {
   unlink_unmanaged: boolean;
@@ -150,7 +172,10 @@ export interface Plan {
   /** One entry per manifest; the concatenations below keep their order. */
   based_on: BasedOn[];
   changes: Change[];
+  /** `changes` counted by action. */
   summary: Summary;
+  /** Counted by resource; absent in plans saved by releases before it was added. */
+  resource_summary?: ResourceSummary;
   steps: Step[];
   /** Policy violations, refusals (errors) and notes (warnings). */
   diagnostics: Diagnostic[];
@@ -162,6 +187,30 @@ export interface Plan {
 export function summarize(changes: readonly Change[]): Summary {
   const s: Summary = { create: 0, update: 0, delete: 0 };
   for (const c of changes) s[c.action] += 1;
+  return s;
+}
+
+/** The changes of each entry, keyed `space\u0000entry`, in plan order. */
+export function changesByEntry(changes: readonly Change[]): Map<string, Change[]> {
+  const out = new Map<string, Change[]>();
+  for (const c of changes) {
+    const k = `${c.space}\u0000${c.entry}`;
+    const list = out.get(k);
+    if (list) list.push(c);
+    else out.set(k, [c]);
+  }
+  return out;
+}
+
+export function summarizeResources(changes: readonly Change[]): ResourceSummary {
+  const s: ResourceSummary = { create: 0, update: 0, delete: 0, field_changes: 0 };
+  for (const list of changesByEntry(changes).values()) {
+    const created = list.some((c) => c.address === c.entry && c.action === "create");
+    if (created) s.create += 1;
+    else if (list.some((c) => c.action !== "delete")) s.update += 1;
+    s.delete += list.filter((c) => c.action === "delete").length;
+    s.field_changes += list.filter((c) => !(c.address === c.entry && c.action === "create")).length;
+  }
   return s;
 }
 
@@ -179,6 +228,7 @@ export function combinePlans(
     based_on: parts.map((p) => p.based_on),
     changes,
     summary: summarize(changes),
+    resource_summary: summarizeResources(changes),
     steps: parts.flatMap((p) => p.steps),
     diagnostics,
     refused: diagnostics.some((d) => d.severity === "error"),

@@ -4,7 +4,17 @@
  * document, so the terminal and the pull-request comment cannot disagree.
  */
 import { diffWords } from "diff";
-import type { Change, ChangeAction, Json, Plan, TreeNode } from "../plan/model.ts";
+import {
+  changesByEntry,
+  entryAction,
+  summarizeResources,
+  type Change,
+  type ChangeAction,
+  type Json,
+  type Plan,
+  type ResourceSummary,
+  type TreeNode,
+} from "../plan/model.ts";
 
 /** The changes of one manifest entry, in tree order. */
 export interface EntryGroup {
@@ -12,19 +22,11 @@ export interface EntryGroup {
   entry: string;
   /** The tree node of the entry, when the entry is in the tree. */
   node?: TreeNode;
-  /** Worst action (delete > create > update). */
+  /** The entry's action as a whole (entryAction): create only for a new room. */
   action: ChangeAction;
   /** The entry is created as a whole (a change whose address is the entry itself). */
   created?: Change;
   changes: Change[];
-}
-
-const RANK: Record<ChangeAction, number> = { update: 1, create: 2, delete: 3 };
-
-export function worstAction(changes: readonly Change[]): ChangeAction {
-  let worst: ChangeAction = "update";
-  for (const c of changes) if (RANK[c.action] > RANK[worst]) worst = c.action;
-  return worst;
 }
 
 function walk(node: TreeNode, out: TreeNode[]): void {
@@ -37,13 +39,7 @@ export function groupChanges(plan: Plan): EntryGroup[] {
   const groups: EntryGroup[] = [];
   const seen = new Set<string>();
   const key = (space: string, entry: string): string => `${space}\u0000${entry}`;
-  const bySpaceEntry = new Map<string, Change[]>();
-  for (const c of plan.changes) {
-    const k = key(c.space, c.entry);
-    const list = bySpaceEntry.get(k) ?? [];
-    list.push(c);
-    bySpaceEntry.set(k, list);
-  }
+  const bySpaceEntry = changesByEntry(plan.changes);
   const push = (space: string, entry: string, node?: TreeNode): void => {
     const k = key(space, entry);
     const changes = bySpaceEntry.get(k);
@@ -54,7 +50,7 @@ export function groupChanges(plan: Plan): EntryGroup[] {
       space,
       entry,
       ...(node ? { node } : {}),
-      action: worstAction(changes),
+      action: entryAction(changes),
       ...(created ? { created } : {}),
       changes,
     });
@@ -201,10 +197,14 @@ export function createdFieldLines(c: Change, m: Markup): ChangeLine[] {
 
 /** The heading of an entry's block: a new room is created; in an existing one, fields are updated (or only links deleted). */
 export function entryHeading(g: EntryGroup): { action: ChangeAction; verb: string } {
-  if (g.created) return { action: "create", verb: "create" };
-  if (g.changes.every((c) => c.action === "delete")) return { action: "delete", verb: "delete in" };
-  return { action: "update", verb: "update" };
+  return { action: g.action, verb: HEADING_VERB[g.action] };
 }
+
+const HEADING_VERB: Record<ChangeAction, string> = {
+  create: "create",
+  update: "update",
+  delete: "delete in",
+};
 
 export function entryTitle(g: EntryGroup): string {
   const alias = g.node?.alias !== undefined ? ` (${g.node.alias})` : "";
@@ -213,11 +213,19 @@ export function entryTitle(g: EntryGroup): string {
   return `${kind}${g.entry}${alias}${room}`;
 }
 
+/** The plan counted by resource; plans saved before `resource_summary` existed are counted here. */
+export function resourceSummary(plan: Plan): ResourceSummary {
+  return plan.resource_summary ?? summarizeResources(plan.changes);
+}
+
+export const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? "" : "s"}`;
+
+/** Terraform-style: `Plan: 0 to create, 2 to update, 0 to delete (3 field changes).` */
 export function summaryLine(plan: Plan): string {
-  const s = plan.summary;
-  if (s.create + s.update + s.delete === 0)
-    return "No changes. The live space matches the manifest.";
-  return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete.`;
+  const s = resourceSummary(plan);
+  if (plan.changes.length === 0) return "No changes. The live space matches the manifest.";
+  const fields = s.field_changes > 0 ? ` (${plural(s.field_changes, "field change")})` : "";
+  return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete${fields}.`;
 }
 
 export function refusalLine(plan: Plan): string | undefined {

@@ -140,7 +140,7 @@ policies:
     ].join("\n");
     assert.equal(text.stdout.includes(`\n${block}\n`), true, text.stdout);
     assert.equal(
-      text.stdout.endsWith("\nPlan: 3 to create, 1 to update, 0 to delete.\n"),
+      text.stdout.endsWith("\nPlan: 1 to create, 1 to update, 0 to delete (3 field changes).\n"),
       true,
       text.stdout,
     );

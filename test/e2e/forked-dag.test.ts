@@ -140,6 +140,9 @@ describe("a forked room DAG (end to end)", () => {
       ),
       drift.stdout,
     );
-    assert.match(drift.stdout, /^Plan: 0 to create, 1 to update, 0 to delete\.$/m);
+    assert.match(
+      drift.stdout,
+      /^Plan: 0 to create, 1 to update, 0 to delete \(1 field change\)\.$/m,
+    );
   });
 });

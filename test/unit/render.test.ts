@@ -4,8 +4,12 @@ import type { Entry, Manifest } from "../../src/manifest/model.ts";
 import type { RoomId, UserId } from "../../src/matrix/ids.ts";
 import { combinePlans, type Plan, type TreeNode } from "../../src/plan/model.ts";
 import { DEFAULT_PLAN_OPTIONS, planSpace } from "../../src/plan/planner.ts";
-import { GITHUB_COMMENT_LIMIT, renderMarkdown } from "../../src/render/markdown.ts";
-import { renderMermaid } from "../../src/render/mermaid.ts";
+import { renderMarkdown } from "../../src/render/markdown.ts";
+import {
+  MERMAID_MAX_EDGES,
+  renderMermaid,
+  renderMermaidDiagrams,
+} from "../../src/render/mermaid.ts";
 import { renderText } from "../../src/render/text.ts";
 import { renderJson } from "../../src/render/json.ts";
 import type { LiveRoom, LiveState } from "../../src/state/model.ts";
@@ -114,17 +118,57 @@ function section(md: string, title: string): string {
 const count = (text: string, what: string): number => text.split(what).length - 1;
 
 describe("renderMarkdown", () => {
-  it("keeps a space of 300 new rooms under GitHub's comment limit, summary first, with a note", () => {
+  it("keeps a space of 300 new rooms under GitHub's comment limit: every room in the table, a note", () => {
     const plan = planFor(bigManifest(300));
     assert.equal(plan.summary.create, 301);
     const md = renderMarkdown(plan);
-    assert.ok(md.length < GITHUB_COMMENT_LIMIT, `${md.length} characters`);
-    assert.ok(md.length <= 65_000);
-    assert.match(md.split("\n")[2] ?? "", /Plan: 301 to create, 0 to update, 0 to delete\./);
-    assert.match(md, /Shortened to fit a GitHub comment: left out \d+ changes blocks/);
+    assert.ok(md.length <= 65_000, `${md.length} characters`);
+    assert.equal(md.split("\n")[2], "**Plan: 301 to create, 0 to update, 0 to delete.**");
+    assert.equal(
+      count(
+        md,
+        "> [!NOTE]\n> This plan is too large to show in full here. The table lists every changed room with its action and number of changes; run `spaceform plan` for each change in detail.\n",
+      ),
+      1,
+    );
+    assert.equal(count(md, "| `space` | create | new |\n"), 1);
+    for (let i = 0; i < 300; i++) {
+      const key = `room-${String(i).padStart(3, "0")}`;
+      assert.equal(count(md, `| \`rooms.${key}\` | create | new |\n`), 1, key);
+    }
+    // The space tree is summarised, so it fits too; no per-change details.
+    assert.equal(count(md, "```mermaid\n"), 1);
+    assert.equal(count(md, "<summary><code>+</code> create"), 0);
+    assert.doesNotMatch(md, /Also left out/);
     // What is kept is whole: every opened details block is closed, every fence too.
     assert.equal((md.match(/<details>/g) ?? []).length, (md.match(/<\/details>/g) ?? []).length);
     assert.equal((md.match(/^```/gm) ?? []).length % 2, 0);
+  });
+
+  it("says which blocks it left out, by name and number, and where the details are", () => {
+    const plan = planFor(bigManifest(40));
+    const warning = (i: number) => ({
+      severity: "warning" as const,
+      code: "room.invited",
+      message: `warning number ${i} ${"x".repeat(200)}`,
+    });
+    plan.diagnostics = Array.from({ length: 30 }, (_, i) => warning(i));
+    const md = renderMarkdown(plan, { maxLength: 9_000, detailsAt: "see the job summary" });
+    assert.ok(md.length <= 9_000, `${md.length}`);
+    for (let i = 0; i < 40; i++) {
+      const key = `room-${String(i).padStart(3, "0")}`;
+      assert.equal(count(md, `| \`rooms.${key}\` | create | new |\n`), 1, key);
+    }
+    const kept = count(md, "- ⚠️ warning number");
+    assert.ok(kept > 0 && kept < 30, `${kept} warnings kept`);
+    const tree = md.includes("```mermaid") ? "" : ", 1 space tree";
+    assert.equal(
+      count(
+        md,
+        `changes; see the job summary. Also left out here: ${30 - kept} warnings${tree}.\n`,
+      ),
+      1,
+    );
   });
 
   it("respects a smaller maxLength", () => {
@@ -247,6 +291,178 @@ describe("renderMermaid", () => {
         "  class n0 update",
         "",
       ].join("\n"),
+    );
+  });
+});
+
+describe("counts per room", () => {
+  it("counts an existing room with two added fields as one room to update, everywhere", () => {
+    const plan = planFor(bigManifest(1));
+    const added = (field: string) => ({
+      space: "big",
+      address: `rooms.room-000.${field}`,
+      action: "create" as const,
+      before: null,
+      after: "x",
+      entry: "rooms.room-000",
+      room_id: "!r:example.org",
+    });
+    const changes = [added("topic"), added("avatar")];
+    const part = { ...planFor(bigManifest(1)).spaces[0]! };
+    const tree: TreeNode = {
+      ...part.tree,
+      children: part.tree.children.map((c) => ({ ...c, action: "create" as const, children: [] })),
+    };
+    const p2 = combinePlans(
+      [
+        {
+          ...plan,
+          space: "big",
+          based_on: plan.based_on[0]!,
+          changes,
+          steps: [],
+          tree,
+          unmanaged: [],
+        },
+      ],
+      { version: "0", now: new Date(0) },
+    );
+    assert.deepEqual(p2.summary, { create: 2, update: 0, delete: 0 });
+    assert.deepEqual(p2.resource_summary, { create: 0, update: 1, delete: 0, field_changes: 2 });
+    const line = "Plan: 0 to create, 1 to update, 0 to delete (2 field changes).";
+    assert.ok(renderText(p2, { color: false }).endsWith(`\n${line}\n`));
+    const md = renderMarkdown(p2);
+    assert.equal(md.split("\n")[2], `**${line}**`);
+    assert.equal(count(md, "<summary><code>~</code> update <b>rooms.room-000"), 1);
+    assert.equal(count(md, "class s0n1 update\n"), 1);
+    assert.equal(count(md, "classDef create"), 0);
+    assert.deepEqual(
+      (JSON.parse(renderJson(p2)) as { resource_summary: unknown }).resource_summary,
+      p2.resource_summary,
+    );
+  });
+});
+
+describe("renderMermaidDiagrams", () => {
+  const room = (entry: string, key: string): TreeNode => ({
+    entry,
+    key,
+    kind: "room",
+    children: [],
+  });
+  const flat = (n: number): TreeNode => ({
+    entry: "space",
+    key: "space",
+    kind: "space",
+    name: "Big",
+    children: Array.from({ length: n }, (_, i) => room(`rooms.r${i}`, `r${i}`)),
+  });
+
+  it("colours a room by its action as a whole: an existing room with new fields is updated", () => {
+    const tree = flat(2);
+    const actions = new Map([
+      ["rooms.r0", "update" as const],
+      ["rooms.r1", "create" as const],
+    ]);
+    assert.deepEqual(renderMermaidDiagrams(tree, { actions }), [
+      {
+        entry: "space",
+        source: [
+          "graph TD",
+          '  n0(["Big"])',
+          '  n1["r0"]',
+          "  n0 --> n1",
+          '  n2["r1"]',
+          "  n0 --> n2",
+          "  classDef create fill:#dafbe1,stroke:#1a7f37,color:#0d1117",
+          "  class n2 create",
+          "  classDef update fill:#fff8c5,stroke:#9a6700,color:#0d1117",
+          "  class n1 update",
+          "",
+        ].join("\n"),
+      },
+    ]);
+  });
+
+  it("counts the rooms of a flat 300-room space by action instead of drawing a sliver", () => {
+    const actions = new Map<string, "create" | "update">();
+    for (let i = 0; i < 300; i++)
+      if (i % 3 === 0) actions.set(`rooms.r${i}`, i < 150 ? "create" : "update");
+    assert.deepEqual(renderMermaidDiagrams(flat(300), { actions }), [
+      {
+        entry: "space",
+        source: [
+          "graph TD",
+          '  n0x0(["Big"])',
+          '  n0x1["50 new rooms"]',
+          "  n0x0 --> n0x1",
+          '  n0x2["50 changed rooms"]',
+          "  n0x0 --> n0x2",
+          '  n0x3["200 unchanged rooms"]',
+          "  n0x0 --> n0x3",
+          "  classDef create fill:#dafbe1,stroke:#1a7f37,color:#0d1117",
+          "  class n0x1 create",
+          "  classDef update fill:#fff8c5,stroke:#9a6700,color:#0d1117",
+          "  class n0x2 update",
+          "",
+        ].join("\n"),
+      },
+    ]);
+  });
+
+  it("draws a big tree per subspace, each within Mermaid's edge limit", () => {
+    // 1,000 rooms: 10 subspaces of 99 rooms, 10 rooms at the top.
+    const tree = flat(10);
+    for (let s = 0; s < 10; s++) {
+      tree.children.push({
+        entry: `rooms.sub${s}`,
+        key: `sub${s}`,
+        kind: "space",
+        children: Array.from({ length: 99 }, (_, i) => room(`rooms.sub${s}.rooms.r${i}`, `r${i}`)),
+      });
+    }
+    const diagrams = renderMermaidDiagrams(tree);
+    assert.deepEqual(
+      diagrams.map((d) => d.entry),
+      ["space", ...Array.from({ length: 10 }, (_, s) => `rooms.sub${s}`)],
+    );
+    // The overview shows the 10 rooms and each subspace as one node with its size.
+    const top = diagrams[0]!.source;
+    assert.equal(count(top, " --> "), 20);
+    assert.equal(count(top, '<br/>99 rooms inside"])'), 10);
+    // A subspace of 99 rooms is counted in its own diagram.
+    assert.equal(
+      diagrams[1]!.source,
+      ["graph TD", '  n1x0(["sub0"])', '  n1x1["99 unchanged rooms"]', "  n1x0 --> n1x1", ""].join(
+        "\n",
+      ),
+    );
+    for (const d of diagrams) assert.ok(count(d.source, " --> ") <= MERMAID_MAX_EDGES);
+  });
+
+  it("draws a small subspace of a big tree whole", () => {
+    const tree = flat(70);
+    tree.children.push({
+      entry: "rooms.sub",
+      key: "sub",
+      kind: "space",
+      children: [room("rooms.sub.rooms.a", "a")],
+    });
+    const diagrams = renderMermaidDiagrams(tree);
+    assert.deepEqual(
+      diagrams.map((d) => d.source),
+      [
+        [
+          "graph TD",
+          '  n0x0(["Big"])',
+          '  n0x1(["sub<br/>1 room inside"])',
+          "  n0x0 --> n0x1",
+          '  n0x2["70 unchanged rooms"]',
+          "  n0x0 --> n0x2",
+          "",
+        ].join("\n"),
+        ["graph TD", '  n1x0(["sub"])', '  n1x1["a"]', "  n1x0 --> n1x1", ""].join("\n"),
+      ],
     );
   });
 });
