@@ -21,24 +21,36 @@ after(async () => {
   await gh.close();
 });
 
-function workspace(): string {
+/**
+ * A workspace with the repository's manifests and a pull_request event whose head is
+ * in `headRepo` (`null`: a fork that was deleted; `false`: no pull request at all).
+ */
+function workspace(headRepo: string | null | false = "someone/spaces-fork"): string {
   const dir = mkdtempSync(join(tmpdir(), "spaceform-ws-"));
   cpSync(join(root, "spaces"), join(dir, "spaces"), { recursive: true });
   const event = join(dir, "event.json");
+  const repo = headRepo === null ? null : { full_name: headRepo };
   writeFileSync(
     event,
-    JSON.stringify({ pull_request: { number: 4, head: { sha: "a".repeat(40) } } }),
+    JSON.stringify(
+      headRepo === false
+        ? { inputs: { "pull-request": "4" } }
+        : { pull_request: { number: 4, head: { sha: "a".repeat(40), repo } } },
+    ),
   );
   return dir;
 }
 
-const env = (ws: string): Record<string, string> => ({
+const env = (ws: string, event = "pull_request"): Record<string, string> => ({
   GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
   GITHUB_API_URL: gh.url,
-  GITHUB_EVENT_NAME: "pull_request",
+  GITHUB_EVENT_NAME: event,
   GITHUB_EVENT_PATH: join(ws, "event.json"),
   GITHUB_SHA: "b".repeat(40),
 });
+
+const MISSING =
+  "::error title=spaceform::plan needs the secrets MATRIX_HOMESERVER and MATRIX_ACCESS_TOKEN, and this run has not got them. Set them as repository secrets (Dependabot's pull requests read Dependabot secrets instead); see docs/github.md.\n";
 
 const outcomeOf = (run: Awaited<ReturnType<typeof runAction>>, name: string) =>
   run.steps.find((s) => s.name === name)?.outcome;
@@ -65,7 +77,7 @@ describe("action.yml", () => {
     assert.match(run.log, /::error file=spaces\/broken\.yaml,line=\d+/);
   });
 
-  it("plan without Matrix secrets (a fork's pull request): validates, says a maintainer must plan, touches nothing", async () => {
+  it("plan without Matrix secrets for a fork's pull request: validates, says a maintainer must plan, touches nothing", async () => {
     const ws = workspace();
     gh.requests.length = 0;
     const run = await runAction({
@@ -82,12 +94,56 @@ describe("action.yml", () => {
     assert.deepEqual(gh.requests, []);
   });
 
+  it("plan without Matrix secrets for a fork that was deleted is still a fork's pull request", async () => {
+    const ws = workspace(null);
+    const run = await runAction({ workspace: ws, inputs: { command: "plan" }, env: env(ws) });
+    assert.equal(run.outcome, "success", run.log);
+    assert.match(run.log, /::notice title=spaceform: plan needs a maintainer::/);
+  });
+
+  it("plan without Matrix secrets for a pull request from the repository itself fails the check", async () => {
+    const ws = workspace(`${gh.owner}/${gh.repo}`);
+    gh.requests.length = 0;
+    const run = await runAction({
+      workspace: ws,
+      inputs: { command: "plan", "github-token": "test-token-123" },
+      env: env(ws),
+    });
+    assert.equal(run.outcome, "failure", run.log);
+    assert.equal(outcomeOf(run, "Validate"), "success");
+    assert.equal(outcomeOf(run, "Check the Matrix credentials"), "failure");
+    assert.equal(outcomeOf(run, "Plan"), "skipped");
+    assert.ok(run.log.includes(MISSING), run.log);
+    assert.doesNotMatch(run.log, /fork|maintainer/);
+    assert.equal(
+      run.summary,
+      "### ❌ spaceform: the Matrix credentials are missing\n\nplan needs the secrets MATRIX_HOMESERVER and MATRIX_ACCESS_TOKEN, and this run has not got them. Set them as repository secrets (Dependabot's pull requests read Dependabot secrets instead); see docs/github.md.\n",
+    );
+    assert.deepEqual(gh.requests, []);
+  });
+
+  it("plan without Matrix secrets outside a pull request (a maintainer's run) fails the check", async () => {
+    const ws = workspace(false);
+    const run = await runAction({
+      workspace: ws,
+      inputs: { command: "plan", "pull-request": "4" },
+      env: env(ws, "workflow_dispatch"),
+    });
+    assert.equal(run.outcome, "failure", run.log);
+    assert.ok(run.log.includes(MISSING), run.log);
+  });
+
   for (const command of ["apply", "drift"]) {
     it(`${command} without Matrix secrets fails and says which secrets`, async () => {
       const ws = workspace();
       const run = await runAction({ workspace: ws, inputs: { command }, env: env(ws) });
       assert.equal(run.outcome, "failure");
-      assert.match(run.log, /::error title=spaceform::.*MATRIX_HOMESERVER and MATRIX_ACCESS_TOKEN/);
+      assert.ok(
+        run.log.includes(
+          `::error title=spaceform::${command} needs the secrets MATRIX_HOMESERVER and MATRIX_ACCESS_TOKEN, and this run has not got them.`,
+        ),
+        run.log,
+      );
       assert.equal(outcomeOf(run, "Plan"), "skipped");
     });
   }
