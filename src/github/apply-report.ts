@@ -50,17 +50,26 @@ export function applyReportBody(
   input: ApplyReportInput,
   ctx: Pick<GitHubContext, "runUrl">,
 ): string {
-  const parts = [applyMarker(input.sha), `### ${HEADLINE[input.outcome]}`, ""];
+  // A plan that is refused (a lock-out, a broken house rule) fails the plan step, but nothing
+  // failed: apply never started, and re-running it is refused the same way.
+  const refusedPlan = input.outcome === "failed" && input.plan?.refused === true;
+  const outcome: ApplyOutcome = refusedPlan ? "refused" : input.outcome;
+  const parts = [applyMarker(input.sha), `### ${HEADLINE[outcome]}`, ""];
   const run = ctx.runUrl ? ` ([workflow run](${ctx.runUrl}))` : "";
   parts.push(`Commit ${input.sha.slice(0, 12)}${run}.`, "");
-  if (input.outcome === "failed")
+  if (refusedPlan)
+    parts.push(
+      "The plan made at merge is refused (its errors are listed in the plan below), so apply did not start. Re-running the workflow is refused the same way: fix the errors in the manifests (a new pull request) or in the live space first.",
+      "",
+    );
+  else if (outcome === "failed")
     parts.push(
       "The output below says what failed. If apply had started, the steps before the failure are done and stay done; re-running the workflow plans again and converges.",
       "",
     );
   if (input.log && input.log.trim() !== "") {
     parts.push(
-      `<details${input.outcome === "applied" || input.outcome === "no-changes" ? "" : " open"}><summary>Output</summary>`,
+      `<details${outcome === "applied" || outcome === "no-changes" ? "" : " open"}><summary>Output</summary>`,
       "",
       logTail(input.log),
       "",

@@ -62,14 +62,25 @@ export function refusalNote(plan: Plan): string {
   );
 }
 
-function driftBody(plan: Plan, ctx: Pick<GitHubContext, "runUrl">, now: Date): string {
+/** Which check found the drift, by the event that started the workflow. */
+function checkName(eventName: string | undefined): string {
+  if (eventName === "schedule") return "The scheduled check";
+  if (eventName === "workflow_dispatch") return "The check run by hand";
+  return "The drift check";
+}
+
+function driftBody(
+  plan: Plan,
+  ctx: Pick<GitHubContext, "runUrl" | "eventName">,
+  now: Date,
+): string {
   const run = ctx.runUrl ? ` ([workflow run](${ctx.runUrl}))` : "";
   return [
     DRIFT_MARKER,
     // The sha is meaningless for drift; the kind tells whether the drift changed since the last run.
     kindMarker({ ...planKind(plan.changes), head_sha: "", refused: plan.refused }),
     ...(plan.refused ? [refusalNote(plan), ""] : []),
-    `The scheduled check on ${now.toISOString()}${run} found that the live space no longer matches the manifests on the default branch. ` +
+    `${checkName(ctx.eventName)} on ${now.toISOString()}${run} found that the live space no longer matches the manifests on the default branch. ` +
       "To keep the changes made out of band, write them into the manifests in a pull request. To undo them, open a pull request that touches the manifests " +
       "(a comment line is enough): its plan shows what apply will put back, and merging applies it. This issue is updated by each check and closed when the drift is gone.",
     "",
@@ -84,7 +95,7 @@ function driftBody(plan: Plan, ctx: Pick<GitHubContext, "runUrl">, now: Date): s
 
 export async function reportDrift(
   api: GitHubApi,
-  ctx: Pick<GitHubContext, "runUrl" | "stepSummary">,
+  ctx: Pick<GitHubContext, "runUrl" | "stepSummary" | "eventName">,
   input: DriftInput,
 ): Promise<DriftResult> {
   const now = input.now ?? new Date();

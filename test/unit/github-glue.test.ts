@@ -363,6 +363,34 @@ describe("apply-report", () => {
     assert.match(summary, /Reported on pull request #11/);
   });
 
+  it("reports a plan refused at merge as refused, not as a failure a re-run would repair", async () => {
+    const plan = planOf([change("update", "rooms.general.encrypted")], { refused: true });
+    await reportApply(api, ctx(), {
+      sha: MERGE,
+      outcome: "failed",
+      plan,
+      log: "error: encryption.irreversible",
+      commentAuthor: BOT,
+    });
+    const summary = readFileSync(summaryFile, "utf8");
+    assert.ok(summary.includes("### ⛔ spaceform apply: refused, nothing was applied\n"), summary);
+    assert.ok(
+      summary.includes(
+        "The plan made at merge is refused (its errors are listed in the plan below), so apply did not start. Re-running the workflow is refused the same way: fix the errors in the manifests (a new pull request) or in the live space first.",
+      ),
+    );
+    assert.doesNotMatch(summary, /failed|converges/);
+    // A failure with a plan that is not refused is still a failure.
+    writeFileSync(summaryFile, "");
+    await reportApply(api, ctx(), {
+      sha: MERGE,
+      outcome: "failed",
+      plan: planOf([change("update", "rooms.general.topic")]),
+      commentAuthor: BOT,
+    });
+    assert.match(readFileSync(summaryFile, "utf8"), /❌ spaceform apply: failed[\s\S]*converges/);
+  });
+
   it("writes only the job summary for a commit without a pull request", async () => {
     const r = await reportApply(api, ctx(), {
       sha: MERGE,
@@ -419,6 +447,29 @@ describe("drift", () => {
     const reopened = await drift(2, planOf([change("update", "space.name")]));
     assert.equal(reopened.action, "opened");
     assert.notEqual(openDriftIssues()[0]!.number, issue.number);
+  });
+
+  it("names the check by the event that ran it", async () => {
+    const sentence = (eventName?: string) =>
+      reportDrift(
+        api,
+        { ...ctx(), ...(eventName !== undefined ? { eventName } : {}) },
+        {
+          exitCode: 2,
+          label: "drift",
+          author: BOT,
+          plan: planOf([change("update", "space.name")]),
+          now: new Date(0),
+        },
+      ).then((r) => {
+        const body = "issue" in r ? r.issue.body : "";
+        return body.split("\n").find((l) => l.includes(" on 1970-01-01T00:00:00.000Z "));
+      });
+    const run = "([workflow run](https://github.test/community/spaces/actions/runs/7))";
+    const rest = `on 1970-01-01T00:00:00.000Z ${run} found that the live space`;
+    assert.ok((await sentence("schedule"))?.startsWith(`The scheduled check ${rest}`));
+    assert.ok((await sentence("workflow_dispatch"))?.startsWith(`The check run by hand ${rest}`));
+    assert.ok((await sentence())?.startsWith(`The drift check ${rest}`));
   });
 
   it("ignores other issues labelled drift", async () => {
