@@ -28,6 +28,12 @@ const stepsOf = (file: string): Obj[] => {
   return jobsOf(doc).flatMap(([, job]) => (job["steps"] as Obj[] | undefined) ?? []);
 };
 
+const PLAN_CONCURRENCY = {
+  group:
+    "spaceform-plan-${{ github.event_name }}-${{ github.event.pull_request.number || inputs.pull-request }}",
+  "cancel-in-progress": true,
+};
+
 function validate(file: string, cwd = root): { status: number | null; output: string } {
   const r = spawnSync(validator, [file], { cwd, encoding: "utf8" });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
@@ -144,6 +150,31 @@ describe("workflow files", () => {
     assert.ok(paths.includes("spaces/**") && paths.includes("schemas/**"));
     const drift = load(join(".github", "workflows", "drift.yml"))["on"] as Obj;
     assert.ok(Array.isArray(drift["schedule"]) && "workflow_dispatch" in drift);
+  });
+
+  it("plan runs once per pull request and trigger: a newer push cancels the older run, a fork's push never the maintainer's", () => {
+    const wf = load(join(".github", "workflows", "plan.yml"));
+    assert.deepEqual(wf["concurrency"], PLAN_CONCURRENCY);
+  });
+
+  it("the plan.yml template in docs/github.md has the same concurrency and passes action-validator", () => {
+    const docs = readFileSync(join(root, "docs", "github.md"), "utf8");
+    const start = docs.indexOf("   ```yaml\n   # .github/workflows/plan.yml\n");
+    assert.ok(start >= 0, "the template");
+    const body = docs
+      .slice(start, docs.indexOf("   ```\n", start + 10))
+      .split("\n")
+      .slice(1);
+    const template = body.map((l) => l.replace(/^ {3}/, "")).join("\n");
+    assert.deepEqual((parse(template) as Obj)["concurrency"], PLAN_CONCURRENCY);
+    const dir = mkdtempSync(join(tmpdir(), "spaceform-wf-"));
+    mkdirSync(join(dir, ".github", "workflows"), { recursive: true });
+    writeFileSync(
+      join(dir, ".github", "workflows", "plan.yml"),
+      template.replace(/OWNER\/spaceform@<full commit sha>/g, `OWNER/spaceform@${"0".repeat(40)}`),
+    );
+    const r = validate(join(".github", "workflows", "plan.yml"), dir);
+    assert.equal(r.status, 0, r.output);
   });
 
   it("the spaceform workflows use the repository's own action", () => {
