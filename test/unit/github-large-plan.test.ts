@@ -7,34 +7,18 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Entry, Manifest } from "../../src/manifest/model.ts";
+import type { Entry } from "../../src/manifest/model.ts";
 import type { UserId } from "../../src/matrix/ids.ts";
 import { combinePlans, type Plan } from "../../src/plan/model.ts";
 import { DEFAULT_PLAN_OPTIONS, planSpace } from "../../src/plan/planner.ts";
-import { NO_POLICIES } from "../../src/policy/index.ts";
+import { bigSpace, BOT, demoRoom } from "../fixtures/big-manifest.ts";
 import { GITHUB_BODY_LIMIT } from "../../src/github/comments.ts";
 import { planCommentBody, postPlanComment } from "../../src/github/plan-comment.ts";
 import { MERMAID_MAX_EDGES } from "../../src/render/mermaid.ts";
 import { startFakeGitHub } from "../fixtures/github/fake-github.ts";
 import { createGitHubApi } from "../../src/github/api.ts";
 
-const BOT = "@bot:example.org";
 const RUN = "https://github.test/community/spaces/actions/runs/7";
-
-function room(address: string, key: string, i: number): Entry {
-  return {
-    key,
-    address,
-    kind: "room",
-    children: [],
-    alias: `#demo-${key}`,
-    name: `Demo room ${i} with a reasonably long name`,
-    topic: `A topic for room ${i}, long enough to look like a real one and to fill a comment quickly.`,
-    join_rule: "restricted",
-    history_visibility: "shared",
-    power_levels: { users: { [BOT]: 100, "@mod:example.org": 50 } },
-  };
-}
 
 /** 1,000 rooms: 10 at the top, and 10 subspaces of 99 rooms each. */
 function thousandRooms(): { plan: Plan; keys: string[] } {
@@ -42,7 +26,7 @@ function thousandRooms(): { plan: Plan; keys: string[] } {
   const keys: string[] = [];
   for (let i = 0; i < 10; i++) {
     keys.push(`rooms.top-${i}`);
-    children.push(room(`rooms.top-${i}`, `top-${i}`, i));
+    children.push(demoRoom(`rooms.top-${i}`, `top-${i}`, i));
   }
   for (let s = 0; s < 10; s++) {
     const sub = `rooms.sub-${s}`;
@@ -51,7 +35,7 @@ function thousandRooms(): { plan: Plan; keys: string[] } {
     for (let i = 0; i < 99; i++) {
       const address = `${sub}.rooms.r-${s}-${i}`;
       keys.push(address);
-      rooms.push(room(address, `r-${s}-${i}`, s * 100 + i));
+      rooms.push(demoRoom(address, `r-${s}-${i}`, s * 100 + i));
     }
     children.push({
       key: `sub-${s}`,
@@ -61,15 +45,7 @@ function thousandRooms(): { plan: Plan; keys: string[] } {
       children: rooms,
     });
   }
-  const manifest: Manifest = {
-    file: "spaces/big.yaml",
-    name: "big",
-    sha256: "0".repeat(64),
-    version: 1,
-    space: { key: "space", address: "space", kind: "space", name: "Big", children },
-    policies: NO_POLICIES,
-    positions: {},
-  };
+  const manifest = bigSpace(children);
   const part = planSpace(
     manifest,
     { server_name: "example.org", user_id: BOT as UserId, rooms: [], aliases: {} },

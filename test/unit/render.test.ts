@@ -14,35 +14,15 @@ import { renderText } from "../../src/render/text.ts";
 import { renderJson } from "../../src/render/json.ts";
 import type { LiveRoom, LiveState } from "../../src/state/model.ts";
 import { NO_POLICIES } from "../../src/policy/index.ts";
-
-const BOT = "@bot:example.org";
+import { bigSpace, BOT, demoRoom } from "../fixtures/big-manifest.ts";
 
 function bigManifest(rooms: number): Manifest {
   const children: Entry[] = [];
   for (let i = 0; i < rooms; i++) {
     const key = `room-${String(i).padStart(3, "0")}`;
-    children.push({
-      key,
-      address: `rooms.${key}`,
-      kind: "room",
-      children: [],
-      alias: `#demo-${key}`,
-      name: `Demo room ${i} with a reasonably long name`,
-      topic: `A topic for room ${i}, long enough to look like a real one and to fill a comment quickly.`,
-      join_rule: "restricted",
-      history_visibility: "shared",
-      power_levels: { users: { [BOT]: 100, "@mod:example.org": 50 } },
-    });
+    children.push(demoRoom(`rooms.${key}`, key, i));
   }
-  return {
-    file: "spaces/big.yaml",
-    name: "big",
-    sha256: "0".repeat(64),
-    version: 1,
-    space: { key: "space", address: "space", kind: "space", name: "Big", children },
-    policies: NO_POLICIES,
-    positions: {},
-  };
+  return bigSpace(children);
 }
 
 function planFor(m: Manifest): Plan {
