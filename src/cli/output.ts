@@ -3,6 +3,7 @@
  * NO_COLOR (https://no-color.org), one way to print a diagnostic, and the guard
  * every byte written to stdout and stderr passes (installOutputGuard).
  */
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { Diagnostic, UserError } from "../diagnostics.ts";
 import { formatDiagnostic } from "../render/diagnostic.ts";
 import { palette, type Palette } from "../render/palette.ts";
@@ -31,12 +32,28 @@ export function formatUserError(
 }
 
 /**
+ * GitHub places an annotation by its file path relative to the repository root, but
+ * a diagnostic's file is relative to where spaceform runs (the action's
+ * `working-directory`). With SPACEFORM_ANNOTATION_ROOT set (the action sets the
+ * checkout's root), the path is made relative to it.
+ */
+export function annotationPath(
+  file: string,
+  root = process.env["SPACEFORM_ANNOTATION_ROOT"],
+): string {
+  if (root === undefined || root === "") return file;
+  const rel = relative(resolve(root), resolve(file));
+  if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) return file;
+  return rel.split(sep).join("/");
+}
+
+/**
  * Under GitHub Actions, a workflow command that annotates the line in the PR diff.
  * https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions
  */
 export function githubAnnotation(d: Diagnostic): string {
   const props: [string, string][] = [];
-  if (d.file) props.push(["file", term(d.file)]);
+  if (d.file) props.push(["file", term(annotationPath(d.file))]);
   if (d.line) props.push(["line", String(d.line)]);
   if (d.column) props.push(["col", String(d.column)]);
   props.push(["title", `spaceform ${term(d.code)}`]);

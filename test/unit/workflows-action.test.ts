@@ -77,6 +77,20 @@ describe("action.yml", () => {
     assert.match(run.log, /::error file=spaces\/broken\.yaml,line=\d+/);
   });
 
+  it("validate in a working-directory annotates the path from the repository root", async () => {
+    const ws = workspace();
+    cpSync(join(ws, "spaces"), join(ws, "infra", "spaces"), { recursive: true });
+    writeFileSync(join(ws, "infra", "spaces", "broken.yaml"), "version: 1\nspace:\n  name: 42\n");
+    const run = await runAction({
+      workspace: ws,
+      inputs: { command: "validate", "working-directory": "infra" },
+      env: env(ws),
+    });
+    assert.equal(run.outcome, "failure");
+    assert.match(run.log, /^::error file=infra\/spaces\/broken\.yaml,line=3,/m);
+    assert.doesNotMatch(run.log, /^::error file=spaces\//m);
+  });
+
   it("plan without Matrix secrets for a fork's pull request: validates, says a maintainer must plan, touches nothing", async () => {
     const ws = workspace();
     gh.requests.length = 0;
