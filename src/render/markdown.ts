@@ -249,7 +249,8 @@ function compact(parts: Parts, max: number, detailsAt: string): string {
   let budget = max - parts.head.length - NOTE_RESERVE;
   const left = new Map<string, number>();
   // The table first: every changed room, one short row each.
-  let table = `### Rooms changed\n\n${roomTableHeader(parts.qualify)}`;
+  const changed = parts.groups.length > 0;
+  let table = changed ? `### Rooms changed\n\n${roomTableHeader(parts.qualify)}` : "";
   budget -= table.length + 2;
   let unlisted = 0;
   for (const g of parts.groups) {
@@ -259,7 +260,7 @@ function compact(parts: Parts, max: number, detailsAt: string): string {
       budget -= row.length;
     } else unlisted += 1;
   }
-  table += "\n";
+  if (changed) table += "\n";
   // Then whole blocks by importance; one that does not fit is counted, and later ones still tried.
   const keep = (sections: Section[]): string =>
     sections
@@ -285,7 +286,10 @@ function compact(parts: Parts, max: number, detailsAt: string): string {
     left.size > 0
       ? ` Also left out here: ${[...left].map(([what, n]) => plural(n, what)).join(", ")}.`
       : "";
-  const note = `> [!NOTE]\n> This plan is too large to show in full here. The table lists every changed room with its action and number of changes${missing}; ${detailsAt}.${leftOut}\n\n`;
+  const listed = changed
+    ? `. The table lists every changed room with its action and number of changes${missing}`
+    : "";
+  const note = `> [!NOTE]\n> This plan is too large to show in full here${listed}; ${detailsAt}.${leftOut}\n\n`;
   const out = parts.head + note + errors + warnings + table + trees + unmanaged;
   // Only a head longer than the limit (hundreds of manifests) gets here; cut, but say so.
   return out.length <= max ? out : `${out.slice(0, max - 2)}…\n`;

@@ -151,6 +151,29 @@ describe("renderMarkdown", () => {
     );
   });
 
+  it("shows no empty table for a plan without changes that does not fit", () => {
+    const plan = planFor(bigManifest(0));
+    plan.changes = [];
+    plan.diagnostics = Array.from({ length: 40 }, (_, i) => ({
+      severity: "warning" as const,
+      code: "room.invited",
+      message: `warning number ${i} ${"x".repeat(200)}`,
+    }));
+    const md = renderMarkdown(plan, { maxLength: 4_000, detailsAt: "see the job summary" });
+    assert.ok(md.length <= 4_000, `${md.length}`);
+    assert.doesNotMatch(md, /Rooms changed|\| entry \|/);
+    const kept = count(md, "- ⚠️ warning number");
+    assert.ok(kept > 0 && kept < 40, `${kept}`);
+    assert.equal(
+      count(
+        md,
+        `> This plan is too large to show in full here; see the job summary. Also left out here: ${40 - kept} warnings${md.includes("```mermaid") ? "" : ", 1 space tree"}.\n`,
+      ),
+      1,
+      md,
+    );
+  });
+
   it("respects a smaller maxLength", () => {
     const md = renderMarkdown(planFor(bigManifest(30)), { maxLength: 3000, title: "Plan for big" });
     assert.ok(md.length <= 3000, `${md.length}`);
