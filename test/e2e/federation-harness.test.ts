@@ -6,7 +6,6 @@ import { request } from "node:https";
 import { TLSSocket } from "node:tls";
 import { describe, it } from "node:test";
 import { federatingHomeservers } from "../homeserver/harness.ts";
-import { eventually } from "./federation.support.ts";
 import { localServer, type FederationProfile } from "../homeserver/local.ts";
 
 interface TlsAnswer {
@@ -65,19 +64,7 @@ describe("federating test homeservers", () => {
       assert.equal((keys.body as { server_name?: unknown }).server_name, name);
       assert.deepEqual([keys.subject, keys.issuer], ["127.0.0.1", "127.0.0.1"], "self-signed");
     }
-    // fed2 asks fed1 for its keys over TLS on loopback, and answers with them. Right after both
-    // started, fed2 may answer before its first fetch from fed1 succeeded (an empty list): ask
-    // again until it has them, for a while.
-    const notary = await eventually(
-      "fed2 serving fed1's keys",
-      () => federationGet("fed2", `/_matrix/key/v2/query/${a.serverName}`),
-      (r) => r.status === 200 && (r.body as { server_keys?: unknown[] }).server_keys?.length !== 0,
-    );
-    assert.equal(notary.status, 200, JSON.stringify(notary.body));
-    const servers = (notary.body as { server_keys: { server_name: string }[] }).server_keys;
-    assert.deepEqual(
-      servers.map((s) => s.server_name),
-      [a.serverName],
-    );
+    // That the two reach each other (TLS on loopback, certificates unchecked, keys fetched and
+    // events verified both ways) is shown by federation.test.ts, which joins a room across them.
   });
 });
