@@ -35,7 +35,7 @@ const rounds = Number(values.rounds);
 
 const NODE = process.execPath;
 // What `npx spaceform` runs: the build (`npm ci` makes it; `npm run build` after a change).
-const CLI = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
+const CLI = fileURLToPath(new URL("../dist/spaceform.js", import.meta.url));
 const FLOOR = fileURLToPath(new URL("./floor.ts", import.meta.url));
 const MAX_RSS = fileURLToPath(new URL("./max-rss.ts", import.meta.url));
 
@@ -115,13 +115,15 @@ interface Run {
   stdout: string;
   stderr: string;
   maxRssMb: number;
+  /** CPU time the process used: what start-up costs, whatever else the machine runs. */
+  cpuMs: number;
 }
 
 /** Runs a Node process to its end, timing it from spawn to exit, and reads its peak RSS. */
 async function timed(args: string[], env: NodeJS.ProcessEnv, dir: string): Promise<Run> {
   const rssFile = join(dir, `rss-${randomId(6)}`);
   const start = performance.now();
-  const r = await new Promise<Omit<Run, "ms" | "maxRssMb">>((resolve, reject) => {
+  const r = await new Promise<Omit<Run, "ms" | "maxRssMb" | "cpuMs">>((resolve, reject) => {
     const child = spawn(
       NODE,
       [
@@ -151,8 +153,8 @@ async function timed(args: string[], env: NodeJS.ProcessEnv, dir: string): Promi
     });
   });
   const ms = performance.now() - start;
-  const maxRssMb = Number(await readFile(rssFile, "utf8")) / 1024;
-  return { ...r, ms, maxRssMb };
+  const [rssKb, cpuUs] = (await readFile(rssFile, "utf8")).split(" ").map(Number);
+  return { ...r, ms, maxRssMb: (rssKb ?? 0) / 1024, cpuMs: (cpuUs ?? 0) / 1000 };
 }
 
 const hs = await getTestHomeserver("relaxed");
@@ -212,6 +214,8 @@ for (const n of sizes) {
         `${planRequests} (≤ ${n + 1 + 5})`,
         String(planWrites),
         Math.max(...plan.map((x) => x.maxRssMb)).toFixed(0),
+        median(floor.map((x) => x.cpuMs)).toFixed(0),
+        median(plan.map((x) => x.cpuMs)).toFixed(0),
       ]);
       console.log(rows.at(-1)?.join(" | "));
     } finally {
@@ -231,6 +235,8 @@ console.log(
       "plan requests",
       "writes",
       "plan peak RSS MB",
+      "floor CPU ms",
+      "plan CPU ms",
     ],
     rows,
     2,

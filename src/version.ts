@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
+import { packageFile } from "./package-root.ts";
 
-/** spaceform's version, from package.json (one level above both src/ and dist/). */
+/** spaceform's version, from its package.json. */
 export const VERSION: string = (
-  JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+  JSON.parse(readFileSync(packageFile("package.json"), "utf8")) as {
     version: string;
   }
 ).version;

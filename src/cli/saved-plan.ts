@@ -14,6 +14,7 @@
 import { readFileSync } from "node:fs";
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
 import { UserError, hasErrors } from "../diagnostics.ts";
+import { packageFile } from "../package-root.ts";
 import { loadManifests } from "../manifest/load.ts";
 import { fingerprintState } from "../plan/fingerprint.ts";
 import { PLAN_FORMAT_VERSION, combinePlans, type Plan, type SpacePlan } from "../plan/model.ts";
@@ -22,7 +23,7 @@ import { readLiveState } from "../state/read.ts";
 import { VERSION } from "../version.ts";
 import type { Connection } from "./run-plan.ts";
 
-const SCHEMA = new URL("../../schemas/plan.schema.json", import.meta.url);
+const SCHEMA = packageFile("schemas/plan.schema.json");
 
 let validator: ReturnType<Ajv2020["compile"]> | undefined;
 function validatePlanDocument(doc: unknown): ErrorObject[] {

@@ -11,6 +11,7 @@ import { readFileSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { UserError, type Diagnostic } from "../diagnostics.ts";
+import { SCHEMA_FILE } from "../manifest/schema.ts";
 import { allEntries } from "../manifest/model.ts";
 import { sniffImage } from "../manifest/image.ts";
 import type { HierarchySource, LiveStateSource, MediaSource } from "../matrix/gateway.ts";
@@ -263,9 +264,6 @@ export async function runImport(
     savedAvatars: savedAvatars.sort(),
   };
 }
-
-/** spaceform's own schema file, which the manifest's first line points editors at. */
-const SCHEMA_FILE = new URL("../../schemas/space.schema.json", import.meta.url);
 
 /**
  * The `$schema` reference relative to where the manifest is written, when the

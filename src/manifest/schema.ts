@@ -17,6 +17,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { SchemaObject, ValidateFunction } from "ajv/dist/2020.js";
 import type { Diagnostic } from "../diagnostics.ts";
+import { packageFile } from "../package-root.ts";
 import {
   isLocalAliasShorthand,
   isMxcUrl,
@@ -28,8 +29,8 @@ import {
 import type { ParsedSource } from "./source.ts";
 import { describe } from "./schema-messages.ts";
 
-export const SCHEMA_FILE = new URL("../../schemas/space.schema.json", import.meta.url);
-export const VALIDATOR_FILE = new URL("../../schemas/space.validator.js", import.meta.url);
+export const SCHEMA_FILE = packageFile("schemas/space.schema.json");
+export const VALIDATOR_FILE = packageFile("schemas/space.validator.js");
 
 let schema: SchemaObject | undefined;
 export function manifestSchema(): SchemaObject {

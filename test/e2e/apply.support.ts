@@ -148,14 +148,17 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `spaceform …` as a child process with exactly the given environment (plus PATH). */
+/**
+ * Runs `spaceform …` as a child process with exactly the given environment (plus PATH): the
+ * source (src/cli/main.ts), or `program`, such as the build (test/support/built-package.ts).
+ */
 export function runCli(
   args: string[],
   env: NodeJS.ProcessEnv,
-  options: { cwd?: string; input?: string } = {},
+  options: { cwd?: string; input?: string; program?: string } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(NODE, [CLI, ...args], {
+    const child = spawn(NODE, [options.program ?? CLI, ...args], {
       cwd: options.cwd ?? repoRoot,
       env: { PATH: process.env["PATH"], NO_COLOR: "1", ...env },
       stdio: ["pipe", "pipe", "pipe"],
