@@ -197,6 +197,13 @@ export default function createManifestValidator(formats) {
             propertyNames: { type: "string", format: "matrix-user-id" },
             additionalProperties: { $ref: "#/$defs/power_level" },
           },
+          users_at_least: {
+            description:
+              "User id → the least power level the user must have. Additive: a listed user below it is raised to it, one at or above it is left alone, and nobody else is touched, so the rest of `users` stays the community's. With `users`, raises users above what `users` gives them. A room version 12 creator already has unlimited power and is never written into `users`.",
+            type: "object",
+            propertyNames: { type: "string", format: "matrix-user-id" },
+            additionalProperties: { $ref: "#/$defs/power_level" },
+          },
           users_default: {
             description: "Level of users not listed in `users` (Matrix default 0).",
             $ref: "#/$defs/power_level",
@@ -284,7 +291,7 @@ export default function createManifestValidator(formats) {
       },
     },
   };
-  const schema85 = {
+  const schema86 = {
     type: "object",
     additionalProperties: false,
     properties: {
@@ -427,6 +434,13 @@ export default function createManifestValidator(formats) {
       users: {
         description:
           "User id → power level. When present, it is the whole map: users not listed are set to `users_default`.",
+        type: "object",
+        propertyNames: { type: "string", format: "matrix-user-id" },
+        additionalProperties: { $ref: "#/$defs/power_level" },
+      },
+      users_at_least: {
+        description:
+          "User id → the least power level the user must have. Additive: a listed user below it is raised to it, one at or above it is left alone, and nobody else is touched, so the rest of `users` stays the community's. With `users`, raises users above what `users` gives them. A room version 12 creator already has unlimited power and is never written into `users`.",
         type: "object",
         propertyNames: { type: "string", format: "matrix-user-id" },
         additionalProperties: { $ref: "#/$defs/power_level" },
@@ -614,63 +628,61 @@ export default function createManifestValidator(formats) {
           errors++;
         }
       }
-      if (data.users_default !== undefined) {
-        let data2 = data.users_default;
-        if (!(typeof data2 == "number" && !(data2 % 1) && !isNaN(data2) && isFinite(data2))) {
-          const err6 = {
-            instancePath: instancePath + "/users_default",
-            schemaPath: "#/$defs/power_level/type",
-            keyword: "type",
-            params: { type: "integer" },
-            message: "must be integer",
-            schema: schema47.type,
-            parentSchema: schema47,
-            data: data2,
-          };
-          if (vErrors === null) {
-            vErrors = [err6];
-          } else {
-            vErrors.push(err6);
-          }
-          errors++;
-        }
-      }
-      if (data.events !== undefined) {
-        let data3 = data.events;
-        if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
-          for (const key3 in data3) {
-            const _errs15 = errors;
+      if (data.users_at_least !== undefined) {
+        let data2 = data.users_at_least;
+        if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
+          for (const key3 in data2) {
+            const _errs12 = errors;
             if (typeof key3 === "string") {
-              if (func3(key3) < 1) {
-                const err7 = {
-                  instancePath: instancePath + "/events",
-                  schemaPath: "#/properties/events/propertyNames/minLength",
-                  keyword: "minLength",
-                  params: { limit: 1 },
-                  message: "must NOT have fewer than 1 characters",
-                  schema: 1,
-                  parentSchema: schema46.properties.events.propertyNames,
+              if (!formats10.validate(key3)) {
+                const err6 = {
+                  instancePath: instancePath + "/users_at_least",
+                  schemaPath: "#/properties/users_at_least/propertyNames/format",
+                  keyword: "format",
+                  params: { format: "matrix-user-id" },
+                  message: 'must match format "' + "matrix-user-id" + '"',
+                  schema: "matrix-user-id",
+                  parentSchema: schema46.properties.users_at_least.propertyNames,
                   data: key3,
                   propertyName: key3,
                 };
                 if (vErrors === null) {
-                  vErrors = [err7];
+                  vErrors = [err6];
                 } else {
-                  vErrors.push(err7);
+                  vErrors.push(err6);
                 }
                 errors++;
               }
             } else {
-              const err8 = {
-                instancePath: instancePath + "/events",
-                schemaPath: "#/properties/events/propertyNames/type",
+              const err7 = {
+                instancePath: instancePath + "/users_at_least",
+                schemaPath: "#/properties/users_at_least/propertyNames/type",
                 keyword: "type",
                 params: { type: "string" },
                 message: "must be string",
-                schema: schema46.properties.events.propertyNames.type,
-                parentSchema: schema46.properties.events.propertyNames,
+                schema: schema46.properties.users_at_least.propertyNames.type,
+                parentSchema: schema46.properties.users_at_least.propertyNames,
                 data: key3,
                 propertyName: key3,
+              };
+              if (vErrors === null) {
+                vErrors = [err7];
+              } else {
+                vErrors.push(err7);
+              }
+              errors++;
+            }
+            var valid4 = _errs12 === errors;
+            if (!valid4) {
+              const err8 = {
+                instancePath: instancePath + "/users_at_least",
+                schemaPath: "#/properties/users_at_least/propertyNames",
+                keyword: "propertyNames",
+                params: { propertyName: key3 },
+                message: "property name must be valid",
+                schema: schema46.properties.users_at_least.propertyNames,
+                parentSchema: schema46.properties.users_at_least,
+                data: data2,
               };
               if (vErrors === null) {
                 vErrors = [err8];
@@ -679,16 +691,19 @@ export default function createManifestValidator(formats) {
               }
               errors++;
             }
-            var valid5 = _errs15 === errors;
-            if (!valid5) {
+          }
+          for (const key4 in data2) {
+            let data3 = data2[key4];
+            if (!(typeof data3 == "number" && !(data3 % 1) && !isNaN(data3) && isFinite(data3))) {
               const err9 = {
-                instancePath: instancePath + "/events",
-                schemaPath: "#/properties/events/propertyNames",
-                keyword: "propertyNames",
-                params: { propertyName: key3 },
-                message: "property name must be valid",
-                schema: schema46.properties.events.propertyNames,
-                parentSchema: schema46.properties.events,
+                instancePath:
+                  instancePath + "/users_at_least/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),
+                schemaPath: "#/$defs/power_level/type",
+                keyword: "type",
+                params: { type: "integer" },
+                message: "must be integer",
+                schema: schema47.type,
+                parentSchema: schema47,
                 data: data3,
               };
               if (vErrors === null) {
@@ -699,38 +714,37 @@ export default function createManifestValidator(formats) {
               errors++;
             }
           }
-          for (const key4 in data3) {
-            let data4 = data3[key4];
-            if (!(typeof data4 == "number" && !(data4 % 1) && !isNaN(data4) && isFinite(data4))) {
-              const err10 = {
-                instancePath:
-                  instancePath + "/events/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),
-                schemaPath: "#/$defs/power_level/type",
-                keyword: "type",
-                params: { type: "integer" },
-                message: "must be integer",
-                schema: schema47.type,
-                parentSchema: schema47,
-                data: data4,
-              };
-              if (vErrors === null) {
-                vErrors = [err10];
-              } else {
-                vErrors.push(err10);
-              }
-              errors++;
-            }
-          }
         } else {
-          const err11 = {
-            instancePath: instancePath + "/events",
-            schemaPath: "#/properties/events/type",
+          const err10 = {
+            instancePath: instancePath + "/users_at_least",
+            schemaPath: "#/properties/users_at_least/type",
             keyword: "type",
             params: { type: "object" },
             message: "must be object",
-            schema: schema46.properties.events.type,
-            parentSchema: schema46.properties.events,
-            data: data3,
+            schema: schema46.properties.users_at_least.type,
+            parentSchema: schema46.properties.users_at_least,
+            data: data2,
+          };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
+        }
+      }
+      if (data.users_default !== undefined) {
+        let data4 = data.users_default;
+        if (!(typeof data4 == "number" && !(data4 % 1) && !isNaN(data4) && isFinite(data4))) {
+          const err11 = {
+            instancePath: instancePath + "/users_default",
+            schemaPath: "#/$defs/power_level/type",
+            keyword: "type",
+            params: { type: "integer" },
+            message: "must be integer",
+            schema: schema47.type,
+            parentSchema: schema47,
+            data: data4,
           };
           if (vErrors === null) {
             vErrors = [err11];
@@ -740,102 +754,102 @@ export default function createManifestValidator(formats) {
           errors++;
         }
       }
-      if (data.events_default !== undefined) {
-        let data5 = data.events_default;
-        if (!(typeof data5 == "number" && !(data5 % 1) && !isNaN(data5) && isFinite(data5))) {
-          const err12 = {
-            instancePath: instancePath + "/events_default",
-            schemaPath: "#/$defs/power_level/type",
-            keyword: "type",
-            params: { type: "integer" },
-            message: "must be integer",
-            schema: schema47.type,
-            parentSchema: schema47,
-            data: data5,
-          };
-          if (vErrors === null) {
-            vErrors = [err12];
-          } else {
-            vErrors.push(err12);
+      if (data.events !== undefined) {
+        let data5 = data.events;
+        if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
+          for (const key5 in data5) {
+            const _errs23 = errors;
+            if (typeof key5 === "string") {
+              if (func3(key5) < 1) {
+                const err12 = {
+                  instancePath: instancePath + "/events",
+                  schemaPath: "#/properties/events/propertyNames/minLength",
+                  keyword: "minLength",
+                  params: { limit: 1 },
+                  message: "must NOT have fewer than 1 characters",
+                  schema: 1,
+                  parentSchema: schema46.properties.events.propertyNames,
+                  data: key5,
+                  propertyName: key5,
+                };
+                if (vErrors === null) {
+                  vErrors = [err12];
+                } else {
+                  vErrors.push(err12);
+                }
+                errors++;
+              }
+            } else {
+              const err13 = {
+                instancePath: instancePath + "/events",
+                schemaPath: "#/properties/events/propertyNames/type",
+                keyword: "type",
+                params: { type: "string" },
+                message: "must be string",
+                schema: schema46.properties.events.propertyNames.type,
+                parentSchema: schema46.properties.events.propertyNames,
+                data: key5,
+                propertyName: key5,
+              };
+              if (vErrors === null) {
+                vErrors = [err13];
+              } else {
+                vErrors.push(err13);
+              }
+              errors++;
+            }
+            var valid8 = _errs23 === errors;
+            if (!valid8) {
+              const err14 = {
+                instancePath: instancePath + "/events",
+                schemaPath: "#/properties/events/propertyNames",
+                keyword: "propertyNames",
+                params: { propertyName: key5 },
+                message: "property name must be valid",
+                schema: schema46.properties.events.propertyNames,
+                parentSchema: schema46.properties.events,
+                data: data5,
+              };
+              if (vErrors === null) {
+                vErrors = [err14];
+              } else {
+                vErrors.push(err14);
+              }
+              errors++;
+            }
           }
-          errors++;
-        }
-      }
-      if (data.state_default !== undefined) {
-        let data6 = data.state_default;
-        if (!(typeof data6 == "number" && !(data6 % 1) && !isNaN(data6) && isFinite(data6))) {
-          const err13 = {
-            instancePath: instancePath + "/state_default",
-            schemaPath: "#/$defs/power_level/type",
-            keyword: "type",
-            params: { type: "integer" },
-            message: "must be integer",
-            schema: schema47.type,
-            parentSchema: schema47,
-            data: data6,
-          };
-          if (vErrors === null) {
-            vErrors = [err13];
-          } else {
-            vErrors.push(err13);
+          for (const key6 in data5) {
+            let data6 = data5[key6];
+            if (!(typeof data6 == "number" && !(data6 % 1) && !isNaN(data6) && isFinite(data6))) {
+              const err15 = {
+                instancePath:
+                  instancePath + "/events/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),
+                schemaPath: "#/$defs/power_level/type",
+                keyword: "type",
+                params: { type: "integer" },
+                message: "must be integer",
+                schema: schema47.type,
+                parentSchema: schema47,
+                data: data6,
+              };
+              if (vErrors === null) {
+                vErrors = [err15];
+              } else {
+                vErrors.push(err15);
+              }
+              errors++;
+            }
           }
-          errors++;
-        }
-      }
-      if (data.ban !== undefined) {
-        let data7 = data.ban;
-        if (!(typeof data7 == "number" && !(data7 % 1) && !isNaN(data7) && isFinite(data7))) {
-          const err14 = {
-            instancePath: instancePath + "/ban",
-            schemaPath: "#/$defs/power_level/type",
-            keyword: "type",
-            params: { type: "integer" },
-            message: "must be integer",
-            schema: schema47.type,
-            parentSchema: schema47,
-            data: data7,
-          };
-          if (vErrors === null) {
-            vErrors = [err14];
-          } else {
-            vErrors.push(err14);
-          }
-          errors++;
-        }
-      }
-      if (data.kick !== undefined) {
-        let data8 = data.kick;
-        if (!(typeof data8 == "number" && !(data8 % 1) && !isNaN(data8) && isFinite(data8))) {
-          const err15 = {
-            instancePath: instancePath + "/kick",
-            schemaPath: "#/$defs/power_level/type",
-            keyword: "type",
-            params: { type: "integer" },
-            message: "must be integer",
-            schema: schema47.type,
-            parentSchema: schema47,
-            data: data8,
-          };
-          if (vErrors === null) {
-            vErrors = [err15];
-          } else {
-            vErrors.push(err15);
-          }
-          errors++;
-        }
-      }
-      if (data.redact !== undefined) {
-        let data9 = data.redact;
-        if (!(typeof data9 == "number" && !(data9 % 1) && !isNaN(data9) && isFinite(data9))) {
+        } else {
           const err16 = {
-            instancePath: instancePath + "/redact",
-            schemaPath: "#/$defs/power_level/type",
+            instancePath: instancePath + "/events",
+            schemaPath: "#/properties/events/type",
             keyword: "type",
-            params: { type: "integer" },
-            message: "must be integer",
-            schema: schema47.type,
-            parentSchema: schema47,
-            data: data9,
+            params: { type: "object" },
+            message: "must be object",
+            schema: schema46.properties.events.type,
+            parentSchema: schema46.properties.events,
+            data: data5,
           };
           if (vErrors === null) {
             vErrors = [err16];
@@ -845,18 +859,18 @@ export default function createManifestValidator(formats) {
           errors++;
         }
       }
-      if (data.invite !== undefined) {
-        let data10 = data.invite;
-        if (!(typeof data10 == "number" && !(data10 % 1) && !isNaN(data10) && isFinite(data10))) {
+      if (data.events_default !== undefined) {
+        let data7 = data.events_default;
+        if (!(typeof data7 == "number" && !(data7 % 1) && !isNaN(data7) && isFinite(data7))) {
           const err17 = {
-            instancePath: instancePath + "/invite",
+            instancePath: instancePath + "/events_default",
             schemaPath: "#/$defs/power_level/type",
             keyword: "type",
             params: { type: "integer" },
             message: "must be integer",
             schema: schema47.type,
             parentSchema: schema47,
-            data: data10,
+            data: data7,
           };
           if (vErrors === null) {
             vErrors = [err17];
@@ -866,8 +880,113 @@ export default function createManifestValidator(formats) {
           errors++;
         }
       }
+      if (data.state_default !== undefined) {
+        let data8 = data.state_default;
+        if (!(typeof data8 == "number" && !(data8 % 1) && !isNaN(data8) && isFinite(data8))) {
+          const err18 = {
+            instancePath: instancePath + "/state_default",
+            schemaPath: "#/$defs/power_level/type",
+            keyword: "type",
+            params: { type: "integer" },
+            message: "must be integer",
+            schema: schema47.type,
+            parentSchema: schema47,
+            data: data8,
+          };
+          if (vErrors === null) {
+            vErrors = [err18];
+          } else {
+            vErrors.push(err18);
+          }
+          errors++;
+        }
+      }
+      if (data.ban !== undefined) {
+        let data9 = data.ban;
+        if (!(typeof data9 == "number" && !(data9 % 1) && !isNaN(data9) && isFinite(data9))) {
+          const err19 = {
+            instancePath: instancePath + "/ban",
+            schemaPath: "#/$defs/power_level/type",
+            keyword: "type",
+            params: { type: "integer" },
+            message: "must be integer",
+            schema: schema47.type,
+            parentSchema: schema47,
+            data: data9,
+          };
+          if (vErrors === null) {
+            vErrors = [err19];
+          } else {
+            vErrors.push(err19);
+          }
+          errors++;
+        }
+      }
+      if (data.kick !== undefined) {
+        let data10 = data.kick;
+        if (!(typeof data10 == "number" && !(data10 % 1) && !isNaN(data10) && isFinite(data10))) {
+          const err20 = {
+            instancePath: instancePath + "/kick",
+            schemaPath: "#/$defs/power_level/type",
+            keyword: "type",
+            params: { type: "integer" },
+            message: "must be integer",
+            schema: schema47.type,
+            parentSchema: schema47,
+            data: data10,
+          };
+          if (vErrors === null) {
+            vErrors = [err20];
+          } else {
+            vErrors.push(err20);
+          }
+          errors++;
+        }
+      }
+      if (data.redact !== undefined) {
+        let data11 = data.redact;
+        if (!(typeof data11 == "number" && !(data11 % 1) && !isNaN(data11) && isFinite(data11))) {
+          const err21 = {
+            instancePath: instancePath + "/redact",
+            schemaPath: "#/$defs/power_level/type",
+            keyword: "type",
+            params: { type: "integer" },
+            message: "must be integer",
+            schema: schema47.type,
+            parentSchema: schema47,
+            data: data11,
+          };
+          if (vErrors === null) {
+            vErrors = [err21];
+          } else {
+            vErrors.push(err21);
+          }
+          errors++;
+        }
+      }
+      if (data.invite !== undefined) {
+        let data12 = data.invite;
+        if (!(typeof data12 == "number" && !(data12 % 1) && !isNaN(data12) && isFinite(data12))) {
+          const err22 = {
+            instancePath: instancePath + "/invite",
+            schemaPath: "#/$defs/power_level/type",
+            keyword: "type",
+            params: { type: "integer" },
+            message: "must be integer",
+            schema: schema47.type,
+            parentSchema: schema47,
+            data: data12,
+          };
+          if (vErrors === null) {
+            vErrors = [err22];
+          } else {
+            vErrors.push(err22);
+          }
+          errors++;
+        }
+      }
     } else {
-      const err18 = {
+      const err23 = {
         instancePath,
         schemaPath: "#/type",
         keyword: "type",
@@ -878,9 +997,9 @@ export default function createManifestValidator(formats) {
         data,
       };
       if (vErrors === null) {
-        vErrors = [err18];
+        vErrors = [err23];
       } else {
-        vErrors.push(err18);
+        vErrors.push(err23);
       }
       errors++;
     }
@@ -1466,7 +1585,7 @@ export default function createManifestValidator(formats) {
     return errors === 0;
   }
   validate21.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-  const schema56 = {
+  const schema57 = {
     type: "object",
     additionalProperties: false,
     properties: {
@@ -1483,7 +1602,7 @@ export default function createManifestValidator(formats) {
       suggested: { $ref: "#/$defs/suggested" },
     },
   };
-  const schema66 = {
+  const schema67 = {
     description: "Shown as suggested in the parent space (`suggested` of `m.space.child`).",
     type: "boolean",
   };
@@ -1508,7 +1627,7 @@ export default function createManifestValidator(formats) {
     }
     if (data && typeof data == "object" && !Array.isArray(data)) {
       for (const key0 in data) {
-        if (!func1.call(schema56.properties, key0)) {
+        if (!func1.call(schema57.properties, key0)) {
           const err0 = {
             instancePath,
             schemaPath: "#/additionalProperties",
@@ -1516,7 +1635,7 @@ export default function createManifestValidator(formats) {
             params: { additionalProperty: key0 },
             message: "must NOT have additional properties",
             schema: false,
-            parentSchema: schema56,
+            parentSchema: schema57,
             data,
           };
           if (vErrors === null) {
@@ -1851,8 +1970,8 @@ export default function createManifestValidator(formats) {
             keyword: "type",
             params: { type: "boolean" },
             message: "must be boolean",
-            schema: schema66.type,
-            parentSchema: schema66,
+            schema: schema67.type,
+            parentSchema: schema67,
             data: data11,
           };
           if (vErrors === null) {
@@ -1870,8 +1989,8 @@ export default function createManifestValidator(formats) {
         keyword: "type",
         params: { type: "object" },
         message: "must be object",
-        schema: schema56.type,
-        parentSchema: schema56,
+        schema: schema57.type,
+        parentSchema: schema57,
         data,
       };
       if (vErrors === null) {
@@ -1885,19 +2004,19 @@ export default function createManifestValidator(formats) {
     return errors === 0;
   }
   validate25.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-  const schema67 = {
+  const schema68 = {
     type: "object",
     propertyNames: { $ref: "#/$defs/room_key" },
     additionalProperties: { $ref: "#/$defs/room" },
   };
-  const schema68 = {
+  const schema69 = {
     description:
       "A room's stable key: lower-case letters, digits, `-` and `_`, starting with a letter or digit, at most 64 characters; unique across the whole manifest. `space` and `rooms` are reserved.",
     type: "string",
     pattern: "^[a-z0-9][a-z0-9_-]{0,63}$",
   };
   const pattern4 = new RegExp("^[a-z0-9][a-z0-9_-]{0,63}$", "u");
-  const schema69 = {
+  const schema70 = {
     type: "object",
     additionalProperties: false,
     properties: {
@@ -1924,13 +2043,13 @@ export default function createManifestValidator(formats) {
       },
     },
   };
-  const schema84 = {
+  const schema85 = {
     description:
       "Sort key among the parent space's children (`order` of `m.space.child`): at most 50 printable ASCII characters, compared character by character.",
     type: "string",
     format: "space-child-order",
   };
-  const formats26 = formats["space-child-order"];
+  const formats28 = formats["space-child-order"];
   const wrapper0 = { validate: validate28 };
   function validate29(
     data,
@@ -1953,7 +2072,7 @@ export default function createManifestValidator(formats) {
     }
     if (data && typeof data == "object" && !Array.isArray(data)) {
       for (const key0 in data) {
-        if (!func1.call(schema69.properties, key0)) {
+        if (!func1.call(schema70.properties, key0)) {
           const err0 = {
             instancePath,
             schemaPath: "#/additionalProperties",
@@ -1961,7 +2080,7 @@ export default function createManifestValidator(formats) {
             params: { additionalProperty: key0 },
             message: "must NOT have additional properties",
             schema: false,
-            parentSchema: schema69,
+            parentSchema: schema70,
             data,
           };
           if (vErrors === null) {
@@ -2497,8 +2616,8 @@ export default function createManifestValidator(formats) {
             keyword: "type",
             params: { type: "boolean" },
             message: "must be boolean",
-            schema: schema66.type,
-            parentSchema: schema66,
+            schema: schema67.type,
+            parentSchema: schema67,
             data: data16,
           };
           if (vErrors === null) {
@@ -2512,7 +2631,7 @@ export default function createManifestValidator(formats) {
       if (data.order !== undefined) {
         let data17 = data.order;
         if (typeof data17 === "string") {
-          if (!formats26.validate(data17)) {
+          if (!formats28.validate(data17)) {
             const err24 = {
               instancePath: instancePath + "/order",
               schemaPath: "#/$defs/order/format",
@@ -2520,7 +2639,7 @@ export default function createManifestValidator(formats) {
               params: { format: "space-child-order" },
               message: 'must match format "' + "space-child-order" + '"',
               schema: "space-child-order",
-              parentSchema: schema84,
+              parentSchema: schema85,
               data: data17,
             };
             if (vErrors === null) {
@@ -2537,8 +2656,8 @@ export default function createManifestValidator(formats) {
             keyword: "type",
             params: { type: "string" },
             message: "must be string",
-            schema: schema84.type,
-            parentSchema: schema84,
+            schema: schema85.type,
+            parentSchema: schema85,
             data: data17,
           };
           if (vErrors === null) {
@@ -2571,8 +2690,8 @@ export default function createManifestValidator(formats) {
         keyword: "type",
         params: { type: "object" },
         message: "must be object",
-        schema: schema69.type,
-        parentSchema: schema69,
+        schema: schema70.type,
+        parentSchema: schema70,
         data,
       };
       if (vErrors === null) {
@@ -2617,7 +2736,7 @@ export default function createManifestValidator(formats) {
               params: { pattern: "^[a-z0-9][a-z0-9_-]{0,63}$" },
               message: 'must match pattern "' + "^[a-z0-9][a-z0-9_-]{0,63}$" + '"',
               schema: "^[a-z0-9][a-z0-9_-]{0,63}$",
-              parentSchema: schema68,
+              parentSchema: schema69,
               data: key0,
               propertyName: key0,
             };
@@ -2635,8 +2754,8 @@ export default function createManifestValidator(formats) {
             keyword: "type",
             params: { type: "string" },
             message: "must be string",
-            schema: schema68.type,
-            parentSchema: schema68,
+            schema: schema69.type,
+            parentSchema: schema69,
             data: key0,
             propertyName: key0,
           };
@@ -2655,8 +2774,8 @@ export default function createManifestValidator(formats) {
             keyword: "propertyNames",
             params: { propertyName: key0 },
             message: "property name must be valid",
-            schema: schema67.propertyNames,
-            parentSchema: schema67,
+            schema: schema68.propertyNames,
+            parentSchema: schema68,
             data,
           };
           if (vErrors === null) {
@@ -2688,8 +2807,8 @@ export default function createManifestValidator(formats) {
         keyword: "type",
         params: { type: "object" },
         message: "must be object",
-        schema: schema67.type,
-        parentSchema: schema67,
+        schema: schema68.type,
+        parentSchema: schema68,
         data,
       };
       if (vErrors === null) {
@@ -2866,7 +2985,7 @@ export default function createManifestValidator(formats) {
                 params: { additionalProperty: key1 },
                 message: "must NOT have additional properties",
                 schema: false,
-                parentSchema: schema85,
+                parentSchema: schema86,
                 data: data4,
               };
               if (vErrors === null) {
@@ -2892,7 +3011,7 @@ export default function createManifestValidator(formats) {
                       params: { format: "matrix-user-id" },
                       message: 'must match format "' + "matrix-user-id" + '"',
                       schema: "matrix-user-id",
-                      parentSchema: schema85.properties.admins.items,
+                      parentSchema: schema86.properties.admins.items,
                       data: data6,
                     };
                     if (vErrors === null) {
@@ -2909,8 +3028,8 @@ export default function createManifestValidator(formats) {
                     keyword: "type",
                     params: { type: "string" },
                     message: "must be string",
-                    schema: schema85.properties.admins.items.type,
-                    parentSchema: schema85.properties.admins.items,
+                    schema: schema86.properties.admins.items.type,
+                    parentSchema: schema86.properties.admins.items,
                     data: data6,
                   };
                   if (vErrors === null) {
@@ -2944,7 +3063,7 @@ export default function createManifestValidator(formats) {
                         i1 +
                         " are identical)",
                       schema: true,
-                      parentSchema: schema85.properties.admins,
+                      parentSchema: schema86.properties.admins,
                       data: data5,
                     };
                     if (vErrors === null) {
@@ -2965,8 +3084,8 @@ export default function createManifestValidator(formats) {
                 keyword: "type",
                 params: { type: "array" },
                 message: "must be array",
-                schema: schema85.properties.admins.type,
-                parentSchema: schema85.properties.admins,
+                schema: schema86.properties.admins.type,
+                parentSchema: schema86.properties.admins,
                 data: data5,
               };
               if (vErrors === null) {
@@ -2986,8 +3105,8 @@ export default function createManifestValidator(formats) {
                 keyword: "type",
                 params: { type: "boolean" },
                 message: "must be boolean",
-                schema: schema85.properties.forbid_encryption.type,
-                parentSchema: schema85.properties.forbid_encryption,
+                schema: schema86.properties.forbid_encryption.type,
+                parentSchema: schema86.properties.forbid_encryption,
                 data: data7,
               };
               if (vErrors === null) {
@@ -3005,10 +3124,10 @@ export default function createManifestValidator(formats) {
                 instancePath: instancePath + "/policies/require_avatar",
                 schemaPath: "#/$defs/policies/properties/require_avatar/enum",
                 keyword: "enum",
-                params: { allowedValues: schema85.properties.require_avatar.enum },
+                params: { allowedValues: schema86.properties.require_avatar.enum },
                 message: "must be equal to one of the allowed values",
-                schema: schema85.properties.require_avatar.enum,
-                parentSchema: schema85.properties.require_avatar,
+                schema: schema86.properties.require_avatar.enum,
+                parentSchema: schema86.properties.require_avatar,
                 data: data8,
               };
               if (vErrors === null) {
@@ -3028,8 +3147,8 @@ export default function createManifestValidator(formats) {
                 keyword: "type",
                 params: { type: "integer" },
                 message: "must be integer",
-                schema: schema85.properties.min_moderators.type,
-                parentSchema: schema85.properties.min_moderators,
+                schema: schema86.properties.min_moderators.type,
+                parentSchema: schema86.properties.min_moderators,
                 data: data9,
               };
               if (vErrors === null) {
@@ -3048,7 +3167,7 @@ export default function createManifestValidator(formats) {
                   params: { comparison: ">=", limit: 0 },
                   message: "must be >= 0",
                   schema: 0,
-                  parentSchema: schema85.properties.min_moderators,
+                  parentSchema: schema86.properties.min_moderators,
                   data: data9,
                 };
                 if (vErrors === null) {
@@ -3074,8 +3193,8 @@ export default function createManifestValidator(formats) {
                       keyword: "required",
                       params: { missingProperty: "match" },
                       message: "must have required property '" + "match" + "'",
-                      schema: schema85.properties.name_prefixes.items.required,
-                      parentSchema: schema85.properties.name_prefixes.items,
+                      schema: schema86.properties.name_prefixes.items.required,
+                      parentSchema: schema86.properties.name_prefixes.items,
                       data: data11,
                     };
                     if (vErrors === null) {
@@ -3092,8 +3211,8 @@ export default function createManifestValidator(formats) {
                       keyword: "required",
                       params: { missingProperty: "prefix" },
                       message: "must have required property '" + "prefix" + "'",
-                      schema: schema85.properties.name_prefixes.items.required,
-                      parentSchema: schema85.properties.name_prefixes.items,
+                      schema: schema86.properties.name_prefixes.items.required,
+                      parentSchema: schema86.properties.name_prefixes.items,
                       data: data11,
                     };
                     if (vErrors === null) {
@@ -3113,7 +3232,7 @@ export default function createManifestValidator(formats) {
                         params: { additionalProperty: key2 },
                         message: "must NOT have additional properties",
                         schema: false,
-                        parentSchema: schema85.properties.name_prefixes.items,
+                        parentSchema: schema86.properties.name_prefixes.items,
                         data: data11,
                       };
                       if (vErrors === null) {
@@ -3136,7 +3255,7 @@ export default function createManifestValidator(formats) {
                           params: { limit: 1 },
                           message: "must NOT have fewer than 1 characters",
                           schema: 1,
-                          parentSchema: schema85.properties.name_prefixes.items.properties.match,
+                          parentSchema: schema86.properties.name_prefixes.items.properties.match,
                           data: data12,
                         };
                         if (vErrors === null) {
@@ -3154,8 +3273,8 @@ export default function createManifestValidator(formats) {
                         keyword: "type",
                         params: { type: "string" },
                         message: "must be string",
-                        schema: schema85.properties.name_prefixes.items.properties.match.type,
-                        parentSchema: schema85.properties.name_prefixes.items.properties.match,
+                        schema: schema86.properties.name_prefixes.items.properties.match.type,
+                        parentSchema: schema86.properties.name_prefixes.items.properties.match,
                         data: data12,
                       };
                       if (vErrors === null) {
@@ -3178,7 +3297,7 @@ export default function createManifestValidator(formats) {
                           params: { limit: 1 },
                           message: "must NOT have fewer than 1 characters",
                           schema: 1,
-                          parentSchema: schema85.properties.name_prefixes.items.properties.prefix,
+                          parentSchema: schema86.properties.name_prefixes.items.properties.prefix,
                           data: data13,
                         };
                         if (vErrors === null) {
@@ -3196,8 +3315,8 @@ export default function createManifestValidator(formats) {
                         keyword: "type",
                         params: { type: "string" },
                         message: "must be string",
-                        schema: schema85.properties.name_prefixes.items.properties.prefix.type,
-                        parentSchema: schema85.properties.name_prefixes.items.properties.prefix,
+                        schema: schema86.properties.name_prefixes.items.properties.prefix.type,
+                        parentSchema: schema86.properties.name_prefixes.items.properties.prefix,
                         data: data13,
                       };
                       if (vErrors === null) {
@@ -3215,8 +3334,8 @@ export default function createManifestValidator(formats) {
                     keyword: "type",
                     params: { type: "object" },
                     message: "must be object",
-                    schema: schema85.properties.name_prefixes.items.type,
-                    parentSchema: schema85.properties.name_prefixes.items,
+                    schema: schema86.properties.name_prefixes.items.type,
+                    parentSchema: schema86.properties.name_prefixes.items,
                     data: data11,
                   };
                   if (vErrors === null) {
@@ -3234,8 +3353,8 @@ export default function createManifestValidator(formats) {
                 keyword: "type",
                 params: { type: "array" },
                 message: "must be array",
-                schema: schema85.properties.name_prefixes.type,
-                parentSchema: schema85.properties.name_prefixes,
+                schema: schema86.properties.name_prefixes.type,
+                parentSchema: schema86.properties.name_prefixes,
                 data: data10,
               };
               if (vErrors === null) {
@@ -3253,8 +3372,8 @@ export default function createManifestValidator(formats) {
             keyword: "type",
             params: { type: "object" },
             message: "must be object",
-            schema: schema85.type,
-            parentSchema: schema85,
+            schema: schema86.type,
+            parentSchema: schema86,
             data: data4,
           };
           if (vErrors === null) {

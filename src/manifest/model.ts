@@ -18,6 +18,8 @@ export const MANIFEST_VERSION = 1;
 /** Matrix's own field names; each absent field is unmanaged. */
 export interface PowerLevelsSpec {
   users?: Record<string, number>;
+  /** Additive: each listed user is raised to at least this level; nobody else is touched. */
+  users_at_least?: Record<string, number>;
   users_default?: number;
   events?: Record<string, number>;
   events_default?: number;

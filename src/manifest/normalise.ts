@@ -13,6 +13,7 @@ import type { UserId } from "../matrix/ids.ts";
 import { isMxcUrl, isRoomId, isUserId } from "../matrix/ids.ts";
 import { GUEST_ACCESS, HISTORY_VISIBILITIES, JOIN_RULES, oneOf } from "../matrix/vocabulary.ts";
 import { checkPolicies } from "../policy/index.ts";
+import { newRoomWarnings } from "../policy/new-room.ts";
 import type { PolicyRoomView } from "../policy/index.ts";
 import { declaredRoomFacts, policyView } from "../policy/view.ts";
 import { formatFieldPath, parseFieldPath, positionOf } from "./fieldpath.ts";
@@ -140,6 +141,8 @@ export async function normalise(data: unknown, ctx: NormaliseContext): Promise<N
       const pl: PowerLevelsSpec = {};
       const users = intMap(plRaw["users"]);
       if (users) pl.users = users;
+      const atLeast = intMap(plRaw["users_at_least"]);
+      if (atLeast) pl.users_at_least = atLeast;
       const events = intMap(plRaw["events"]);
       if (events) pl.events = events;
       for (const f of PL_INT_FIELDS) {
@@ -264,7 +267,7 @@ export async function normalise(data: unknown, ctx: NormaliseContext): Promise<N
   const entries = allEntries(space);
   crossChecks(entries, report);
   const views: PolicyRoomView[] = entries.map((e) => policyView(e, declaredRoomFacts(e)));
-  for (const d of checkPolicies(policies, views)) {
+  for (const d of [...checkPolicies(policies, views), ...newRoomWarnings(policies, entries)]) {
     diagnostics.push({ ...d, ...(d.path ? at(d.path) : { file: ctx.file }) });
   }
   return { space, policies, diagnostics };

@@ -11,6 +11,7 @@ import {
   effectivePowerLevels,
   POWER_LEVEL_FIELDS,
   powerIn as powerOf,
+  raiseUsersToAtLeast,
   someoneCanChangePowerLevels,
   stateEventLevel,
   userLevel,
@@ -136,12 +137,15 @@ export function planPowerLevels(input: PowerPlanInput): PowerPlan {
   }
 
   if (spec.users) {
-    const users: Record<string, number> = { ...spec.users };
+    let users: Record<string, number> = { ...spec.users };
     // The managing account is never removed by omission (peribolos' "never remove yourself").
     if (!(managing in users) && managing in live.users && !creators.includes(managing)) {
       users[managing] = live.users[managing] ?? 0;
     }
     const projectedDefault = spec.users_default ?? live.users_default;
+    if (spec.users_at_least) {
+      users = raiseUsersToAtLeast(users, projectedDefault, spec.users_at_least, creators);
+    }
     const ids = new Set([...Object.keys(live.users), ...Object.keys(users)]);
     const differs = [...ids].some(
       (id) => (users[id] ?? projectedDefault) !== (live.users[id] ?? live.users_default),
@@ -153,6 +157,24 @@ export function planPowerLevels(input: PowerPlanInput): PowerPlan {
         field: "users",
         before: sortedEntries(live.users),
         after: sortedEntries(users),
+      });
+    }
+  } else if (spec.users_at_least) {
+    // Additive: only the listed users that are below their level change, so the change
+    // shows just them (before: their level now, after: the level they get).
+    const projectedDefault = spec.users_default ?? live.users_default;
+    const users = raiseUsersToAtLeast(live.users, projectedDefault, spec.users_at_least, creators);
+    const raised = Object.keys(users).filter(
+      (id) => users[id] !== (live.users[id] ?? projectedDefault),
+    );
+    if (raised.length > 0) {
+      next["users"] = sortedEntries(users);
+      const pick = (m: Record<string, number>, fallback: number): Record<string, number> =>
+        sortedEntries(Object.fromEntries(raised.map((id) => [id, m[id] ?? fallback])));
+      changes.push({
+        field: "users_at_least",
+        before: pick(live.users, live.users_default),
+        after: pick(users, projectedDefault),
       });
     }
   }
@@ -228,7 +250,7 @@ function powerChangeProblems(
       }
     }
     for (const c of changes) {
-      if (c.field === "users" || c.field === "events") continue;
+      if (c.field === "users" || c.field === "users_at_least" || c.field === "events") continue;
       const before = typeof c.before === "number" ? c.before : 0;
       const after = typeof c.after === "number" ? c.after : 0;
       if (before > own || after > own) {
@@ -268,6 +290,8 @@ export function creationPowerOverride(
 ): { override: Record<string, Json>; problems: PowerProblem[]; projected: EffectivePowerLevels } {
   const override: Record<string, Json> = {};
   const problems: PowerProblem[] = [];
+  // The creator of a version 12 room has unlimited power: a minimum never applies to it.
+  const creators = v12 ? [managing] : [];
   for (const field of POWER_LEVEL_FIELDS) {
     const v = spec[field];
     if (v !== undefined) override[field] = v;
@@ -298,7 +322,15 @@ export function creationPowerOverride(
       }
       users[managing] = 100;
     }
+    if (spec.users_at_least) {
+      users = raiseUsersToAtLeast(users, spec.users_default ?? 0, spec.users_at_least, creators);
+    }
     override["users"] = sortedEntries(users);
+  } else if (spec.users_at_least) {
+    // Synapse's own users map (the creator at 100 before version 12), raised.
+    const base = v12 ? {} : { [managing]: 100 };
+    const users = raiseUsersToAtLeast(base, spec.users_default ?? 0, spec.users_at_least, creators);
+    if (JSON.stringify(users) !== JSON.stringify(base)) override["users"] = sortedEntries(users);
   }
   const projected = effectivePowerLevels({
     ...synapseCreationPowerLevels(managing, v12),

@@ -335,6 +335,7 @@ const CASES: Case[] = [
       "version: 1",
       "space:",
       "  name: S",
+      '  id: "!existing:example.org"',
       "defaults:",
       "  power_levels:",
       "    users:",
@@ -346,7 +347,7 @@ const CASES: Case[] = [
       "  min_moderators: 1",
     ],
     code: "policy.min-moderators",
-    line: 6,
+    line: 7,
     path: "rooms.general.power_levels.users",
   },
   {
@@ -474,10 +475,15 @@ describe("manifest diagnostics", () => {
     assert.ok(Date.now() - started < 2000);
   });
 
-  it("skips policy rules whose values the manifest leaves unmanaged", async () => {
+  it("skips policy rules whose values the manifest leaves unmanaged in existing rooms", async () => {
     const { diagnostics, valid } = await diagnose([
-      ...HEAD,
+      "version: 1",
+      "space:",
+      "  name: S",
+      '  id: "!space:example.org"',
+      "rooms:",
       "  general:",
+      '    id: "!general:example.org"',
       "    name: general",
       "policies:",
       '  admins: ["@bot:example.org"]',
@@ -487,5 +493,91 @@ describe("manifest diagnostics", () => {
     ]);
     assert.deepEqual(diagnostics, []);
     assert.equal(valid, true);
+  });
+});
+
+describe("house rules that will refuse a room apply creates", () => {
+  const rules = ["policies:", "  require_avatar: error", "  min_moderators: 1"];
+
+  it("warns, with file, line and field, for no avatar and no moderator", async () => {
+    const { diagnostics, file, valid } = await diagnose([
+      "version: 1",
+      "space:",
+      "  name: S",
+      "  avatar: logo.png",
+      "  power_levels:",
+      "    users_at_least:",
+      '      "@mod:example.org": 50',
+      "rooms:",
+      "  general:", // line 9
+      "    name: General",
+      ...rules,
+    ]);
+    assert.equal(valid, true);
+    assert.deepEqual(
+      diagnostics.map((d) => [d.severity, d.code, d.file, d.line, d.path, d.message]),
+      [
+        [
+          "warning",
+          "policy.require-avatar",
+          file,
+          9,
+          "rooms.general.avatar",
+          "If apply creates `rooms.general`, plan will refuse it: `rooms.general` has no avatar; policy `require_avatar` asks for one.",
+        ],
+        [
+          "warning",
+          "policy.min-moderators",
+          file,
+          9,
+          "rooms.general.power_levels.users_at_least",
+          "If apply creates `rooms.general`, plan will refuse it: `rooms.general` has 0 moderators besides the admins; policy `min_moderators` requires 1.",
+        ],
+      ],
+    );
+  });
+
+  it("is quiet when the manifest names what a new room needs, or pins an existing room", async () => {
+    const { diagnostics } = await diagnose([
+      "version: 1",
+      "space:",
+      "  name: S",
+      "  avatar: logo.png",
+      "  power_levels:",
+      "    users_at_least:",
+      '      "@mod:example.org": 50',
+      "defaults:",
+      "  avatar: logo.png",
+      "  power_levels:",
+      "    users_at_least:",
+      '      "@mod:example.org": 50',
+      "rooms:",
+      "  general:",
+      "    name: General",
+      "  pinned:",
+      '    id: "!existing:example.org"',
+      "    avatar: mxc://example.org/none",
+      "    power_levels: { users_at_least: {} }",
+      ...rules,
+    ]);
+    assert.deepEqual(diagnostics, []);
+  });
+
+  it("counts only moderators at 50 or more, and a warn-level avatar rule never warns here", async () => {
+    const { diagnostics } = await diagnose([
+      "version: 1",
+      "space:",
+      "  name: S",
+      "  power_levels:",
+      "    users_at_least:",
+      '      "@helper:example.org": 49',
+      "policies:",
+      "  require_avatar: warn",
+      "  min_moderators: 1",
+    ]);
+    assert.deepEqual(
+      diagnostics.map((d) => [d.code, d.line]),
+      [["policy.min-moderators", 5]],
+    );
   });
 });

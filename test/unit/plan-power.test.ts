@@ -188,3 +188,87 @@ describe("creationPowerOverride", () => {
     assert.deepEqual(override, { ban: 60 });
   });
 });
+
+describe("users_at_least: raise the listed users, leave everyone else alone", () => {
+  const MOD = "@mod:example.org";
+  const OTHER = "@other:example.org";
+
+  it("raises a listed user below its level and keeps every other user as live has them", () => {
+    const r = plan({
+      liveContent: { users: { [BOT]: 100, [OTHER]: 75, [MOD]: 10 } },
+      spec: { users_at_least: { [MOD]: 50 } },
+    });
+    assert.deepEqual(r.problems, []);
+    assert.deepEqual(r.changes, [
+      { field: "users_at_least", before: { [MOD]: 10 }, after: { [MOD]: 50 } },
+    ]);
+    assert.deepEqual(r.content?.["users"], { [BOT]: 100, [MOD]: 50, [OTHER]: 75 });
+  });
+
+  it("adds a user who is not in users yet (at users_default)", () => {
+    const r = plan({
+      liveContent: { users: { [BOT]: 100 } },
+      spec: { users_at_least: { [MOD]: 50 } },
+    });
+    assert.deepEqual(r.changes, [
+      { field: "users_at_least", before: { [MOD]: 0 }, after: { [MOD]: 50 } },
+    ]);
+    assert.deepEqual(r.content?.["users"], { [BOT]: 100, [MOD]: 50 });
+  });
+
+  it("never lowers a user above the minimum, nor anyone through users_default", () => {
+    for (const live of [
+      { users: { [BOT]: 100, [MOD]: 75 } },
+      { users: { [BOT]: 100 }, users_default: 50 },
+    ]) {
+      const r = plan({ liveContent: live, spec: { users_at_least: { [MOD]: 50 } } });
+      assert.deepEqual(r.changes, []);
+      assert.equal(r.content, null);
+    }
+  });
+
+  it("skips a room version 12 creator, who has unlimited power and must not be in users", () => {
+    const r = plan({
+      liveContent: { users: {} },
+      creators: [BOT],
+      v12: true,
+      spec: { users_at_least: { [BOT]: 100, [MOD]: 50 } },
+    });
+    assert.deepEqual(r.problems, []);
+    assert.deepEqual(r.content?.["users"], { [MOD]: 50 });
+  });
+
+  it("refuses raising a user above the managing account's own level", () => {
+    const r = plan({
+      liveContent: { users: { [BOT]: 50 }, events: { "m.room.power_levels": 50 } },
+      spec: { users_at_least: { [MOD]: 75 } },
+    });
+    assert.deepEqual(
+      r.problems.map((p) => p.code),
+      ["power.above-managing-account"],
+    );
+  });
+
+  it("with users, raises on top of the complete map", () => {
+    const r = plan({
+      liveContent: { users: { [BOT]: 100, [OTHER]: 50 } },
+      spec: { users: { [BOT]: 100 }, users_at_least: { [MOD]: 50 } },
+    });
+    assert.deepEqual(r.content?.["users"], { [BOT]: 100, [MOD]: 50 });
+    assert.deepEqual(
+      r.changes.map((c) => c.field),
+      ["users"],
+    );
+  });
+
+  it("at creation: the creator stays at 100 (v11), or out of users (v12)", () => {
+    const v11 = creationPowerOverride({ users_at_least: { [MOD]: 50 } }, BOT, false);
+    assert.deepEqual(v11.override, { users: { [BOT]: 100, [MOD]: 50 } });
+    assert.deepEqual(v11.projected.users, { [BOT]: 100, [MOD]: 50 });
+    const v12 = creationPowerOverride({ users_at_least: { [BOT]: 100, [MOD]: 50 } }, BOT, true);
+    assert.deepEqual(v12.problems, []);
+    assert.deepEqual(v12.override, { users: { [MOD]: 50 } });
+    const none = creationPowerOverride({ users_at_least: { [BOT]: 100 } }, BOT, false);
+    assert.deepEqual(none.override, {});
+  });
+});
