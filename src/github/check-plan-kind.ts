@@ -83,7 +83,7 @@ export async function checkPlanKind(
       `The plan shown on #${pr.number} was refused, so applying anything now would not be what was reviewed.`,
     );
   }
-  const verdict = compareKinds(reviewed, current);
+  const verdict = compareKinds(reviewed, current, input.plan.changes);
   if (!verdict.ok) return refuse(verdict.reason, verdict.unexpected);
   const skippedNote =
     verdict.skipped.length > 0

@@ -26,13 +26,15 @@ export interface PlanCommentInput {
   /** The pull request's head commit that was planned. */
   headSha: string;
   commentAuthor: string;
+  /** The workflow uploads the plan as an artifact (`--markdown-out`), so the comment can point at it. */
+  detailsInArtifact?: boolean;
 }
 
 /** Room left for the footer, so the body stays under GitHub's limit. */
 const FOOTER = 2_000;
 
 export function planCommentBody(
-  input: Pick<PlanCommentInput, "plan" | "headSha" | "pullRequest">,
+  input: Pick<PlanCommentInput, "plan" | "headSha" | "pullRequest" | "detailsInArtifact">,
   ctx: Pick<GitHubContext, "runUrl" | "planKey">,
 ): string {
   if (ctx.planKey === undefined) {
@@ -47,7 +49,7 @@ export function planCommentBody(
   const markdown = renderPlanMarkdown(input.plan, {
     title: "spaceform plan",
     maxLength: GITHUB_BODY_LIMIT - recordLength - FOOTER,
-    detailsAt: detailsInJobSummary(ctx.runUrl),
+    detailsAt: detailsInJobSummary(ctx.runUrl, input.detailsInArtifact === true),
   });
   const run = ctx.runUrl ? ` · [workflow run](${ctx.runUrl})` : "";
   const content = [

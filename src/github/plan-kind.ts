@@ -7,7 +7,8 @@
  * The rule (docs/github.md, "Apply on merge"): the plan at merge time may only
  * contain changes whose (space, address, action) appeared in the reviewed plan.
  * Fewer is fine (a step already applied by an earlier, interrupted run, or made
- * by hand), more or different is refused. Values are not compared: a topic
+ * by hand), and so are the remaining fields of a room the reviewed plan creates
+ * (shownBy); more or different is refused. Values are not compared: a topic
  * edited out of band between review and merge gives the same `~ rooms.x.topic`
  * and is put back to the reviewed manifest's text, which is what was reviewed.
  */
@@ -29,7 +30,12 @@ export interface PlanKind {
 export function planKind(changes: readonly Change[]): PlanKind {
   // Code-point order, so the digest does not depend on the runner's locale.
   const keys = [...new Set(changes.map(kindKey))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return { keys, digest: createHash("sha256").update(keys.join("\n")).digest("hex") };
+  return { keys, digest: kindDigest(keys) };
+}
+
+/** The digest of a sorted key list. */
+export function kindDigest(keys: readonly string[]): string {
+  return createHash("sha256").update(keys.join("\n")).digest("hex");
 }
 
 /** What a plan comment recorded: the kind (keys may be omitted when too many) and the commit planned. */
@@ -45,13 +51,51 @@ export interface ReviewedKind {
 export type KindVerdict =
   { ok: true; skipped: string[] } | { ok: false; unexpected: string[]; reason: string };
 
+/** An entry's address at the start of a field path: `space`, `rooms.a`, `rooms.a.rooms.b`. */
+const ENTRY_ADDRESS = /^(?:space|rooms\.[a-z0-9][a-z0-9_-]*(?:\.rooms\.[a-z0-9][a-z0-9_-]*)*)/;
+/** A space's link to a child: `<parent>.children.<child key>`. */
+const CHILD_LINK = /^(space|rooms\..+)\.children\.([a-z0-9][a-z0-9_-]*)$/;
+
 /**
- * Compares the plan made at merge time with the reviewed one.
+ * The entry whose creation includes the change at `address`: the entry it is a
+ * field of, or, for a space's link to a child, the child (a new room is linked as
+ * part of its creation). Undefined for an address of neither form.
+ */
+function creatingEntry(address: string): string | undefined {
+  const link = CHILD_LINK.exec(address);
+  if (link) {
+    const [, parent = "", child = ""] = link;
+    return parent === "space" ? `rooms.${child}` : `${parent}.rooms.${child}`;
+  }
+  const entry = ENTRY_ADDRESS.exec(address)?.[0];
+  return entry !== undefined && address.startsWith(`${entry}.`) ? entry : undefined;
+}
+
+/**
+ * Whether the reviewed kind shows `c`: its own key, or, for a field of a room the
+ * reviewed plan creates, that creation. An apply that stopped halfway leaves such a
+ * room created but unfinished (its alias, its link, its power levels still to set),
+ * and the plan after it shows those as changes of their own; the reviewers saw them
+ * as part of `+ rooms.x`, with the same manifest values. A removal is never covered.
+ */
+function shownBy(reviewed: ReadonlySet<string>, c: Change): boolean {
+  if (reviewed.has(kindKey(c))) return true;
+  if (c.action === "delete") return false;
+  const entry = creatingEntry(c.address);
+  return entry !== undefined && reviewed.has(kindKey({ ...c, action: "create", address: entry }));
+}
+
+/**
+ * Compares the plan made at merge time (its kind and its changes) with the reviewed one.
  * `skipped` lists reviewed changes that are no longer needed (for the report).
  */
-export function compareKinds(reviewed: ReviewedKind, current: PlanKind): KindVerdict {
+export function compareKinds(
+  reviewed: ReviewedKind,
+  current: PlanKind,
+  changes: readonly Change[],
+): KindVerdict {
   if (reviewed.keys === undefined) {
-    // Only the digest was stored (a very large plan): the sets must be equal.
+    // Only the digest was stored (a plan too large for any record): the sets must be equal.
     if (reviewed.digest === current.digest) return { ok: true, skipped: [] };
     return {
       ok: false,
@@ -61,8 +105,9 @@ export function compareKinds(reviewed: ReviewedKind, current: PlanKind): KindVer
     };
   }
   const reviewedSet = new Set(reviewed.keys);
-  const currentSet = new Set(current.keys);
-  const unexpected = current.keys.filter((k) => !reviewedSet.has(k));
+  const unexpected = [
+    ...new Set(changes.filter((c) => !shownBy(reviewedSet, c)).map(kindKey)),
+  ].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (unexpected.length > 0) {
     return {
       ok: false,
@@ -70,5 +115,6 @@ export function compareKinds(reviewed: ReviewedKind, current: PlanKind): KindVer
       reason: `The plan now contains ${unexpected.length} change${unexpected.length === 1 ? "" : "s"} that the pull request's plan did not show.`,
     };
   }
+  const currentSet = new Set(current.keys);
   return { ok: true, skipped: reviewed.keys.filter((k) => !currentSet.has(k)) };
 }

@@ -18,7 +18,8 @@
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { decodeBase64Json, isStringList, MAX_KIND_MARKER_CHARS, PLAN_MARKER } from "./markers.ts";
-import type { ReviewedKind } from "./plan-kind.ts";
+import { packKeys, unpackKeys } from "./kind-pack.ts";
+import { kindDigest, type ReviewedKind } from "./plan-kind.ts";
 
 const RECORD_PREFIX = "<!-- spaceform-plan-record ";
 const RECORD_SUFFIX = " -->";
@@ -28,6 +29,8 @@ const MAC_CONTEXT = "spaceform reviewed-plan record v1";
 export interface PlanRecord extends ReviewedKind {
   /** The pull request the plan was posted on. */
   pr: number;
+  /** The keys packed (kind-pack.ts) when the plain list is too long; `keys` after reading. */
+  keys_z?: string;
   /** sha256 (hex) of the comment after the record line, as normalised by `contentDigest`. */
   content_sha256: string;
 }
@@ -63,13 +66,24 @@ export function planCommentWithRecord(
     const payload = Buffer.from(JSON.stringify(r)).toString("base64url");
     return `${RECORD_PREFIX}${payload}.${mac(secret, payload)}${RECORD_SUFFIX}`;
   };
-  let line = encode(full);
-  if (line.length > MAX_KIND_MARKER_CHARS) {
-    // A very large plan: only the digest of its change list is kept (compareKinds then wants equality).
-    const { keys: _omitted, ...digestOnly } = full;
-    line = encode(digestOnly);
-  }
-  return `${PLAN_MARKER}\n${line}\n${content}`;
+  return `${PLAN_MARKER}\n${recordLine(full, encode)}\n${content}`;
+}
+
+/**
+ * The most a packed change list may take (kind-pack.ts): some 8,000 changes. A comment
+ * that shows every changed room in a table still has room for it below GitHub's limit.
+ */
+export const MAX_PACKED_RECORD_CHARS = 24_000;
+
+/** The record's line: the change list plain, else packed, else (beyond any plan a comment can show) only its digest. */
+function recordLine(full: PlanRecord, encode: (r: PlanRecord) => string): string {
+  const plain = encode(full);
+  if (plain.length <= MAX_KIND_MARKER_CHARS) return plain;
+  const { keys = [], ...rest } = full;
+  const packed = encode({ ...rest, keys_z: packKeys(keys) });
+  if (packed.length <= MAX_PACKED_RECORD_CHARS) return packed;
+  // compareKinds then accepts only an identical plan, and says so.
+  return encode(rest);
 }
 
 /** True when the body is a plan comment by its first line (the author is checked by the caller). */
@@ -121,8 +135,10 @@ export function readPlanRecord(body: string, pr: number, secret: string): Record
 function decode(payload: string): PlanRecord | undefined {
   const v = decodeBase64Json(payload);
   if (!v) return undefined;
-  const keys = v["keys"];
+  const packed = v["keys_z"];
+  const keys = typeof packed === "string" ? unpackKeys(packed) : v["keys"];
   if (
+    (packed !== undefined && (keys === undefined || v["keys"] !== undefined)) ||
     typeof v["digest"] !== "string" ||
     typeof v["head_sha"] !== "string" ||
     typeof v["pr"] !== "number" ||
@@ -139,6 +155,10 @@ function decode(payload: string): PlanRecord | undefined {
     pr: v["pr"],
     content_sha256: v["content_sha256"],
   };
-  if (keys !== undefined) record.keys = keys;
+  if (keys !== undefined) {
+    // The list must be the one the digest names, however it was stored.
+    if (typeof packed === "string" && kindDigest(keys) !== record.digest) return undefined;
+    record.keys = keys;
+  }
   return record;
 }

@@ -25,11 +25,24 @@ export function renderPlanMarkdown(plan: Plan, options: RenderOptions): string {
   return text.endsWith("\n") ? text : `${text}\n`;
 }
 
+/** Name of the artifact the plan workflow uploads: the plan in JSON and in full as Markdown. */
+export const PLAN_ARTIFACT = "spaceform-plan";
+
 /** What a comment too small for the details says about where they are. */
-export function detailsInJobSummary(runUrl: string | undefined): string {
+export function detailsInJobSummary(runUrl: string | undefined, inArtifact = false): string {
+  const artifact = inArtifact
+    ? runUrl
+      ? ` and in full in the [\`${PLAN_ARTIFACT}\` artifact](${runUrl}#artifacts) (Markdown and JSON)`
+      : ` and in full in its \`${PLAN_ARTIFACT}\` artifact (Markdown and JSON)`
+    : "";
   return runUrl
-    ? `each change in detail is in the job summary of the [workflow run](${runUrl})`
-    : "each change in detail is in the job summary of the workflow run";
+    ? `each change in detail is in the job summary of the [workflow run](${runUrl})${artifact}`
+    : `each change in detail is in the job summary of the workflow run${artifact}`;
+}
+
+/** The whole plan as Markdown, never shortened (for the artifact). */
+export function renderPlanInFull(plan: Plan, title: string): string {
+  return renderPlanMarkdown(plan, { title, maxLength: Number.MAX_SAFE_INTEGER });
 }
 
 /**

@@ -10,10 +10,14 @@ import assert from "node:assert/strict";
 import { createGitHubApi, type GitHubApi } from "../../src/github/api.ts";
 import { reportApply } from "../../src/github/apply-report.ts";
 import { checkPlanKind } from "../../src/github/check-plan-kind.ts";
-import { kindMarker, PLAN_MARKER } from "../../src/github/markers.ts";
+import { kindMarker, MAX_KIND_MARKER_CHARS, PLAN_MARKER } from "../../src/github/markers.ts";
 import { planCommentBody, postPlanComment } from "../../src/github/plan-comment.ts";
 import { planKind } from "../../src/github/plan-kind.ts";
-import { planCommentWithRecord, readPlanRecord } from "../../src/github/plan-record.ts";
+import {
+  MAX_PACKED_RECORD_CHARS,
+  planCommentWithRecord,
+  readPlanRecord,
+} from "../../src/github/plan-record.ts";
 import { startFakeGitHub, type FakeGitHub } from "../fixtures/github/fake-github.ts";
 import { change, planOf } from "../fixtures/github/plans.ts";
 
@@ -153,6 +157,62 @@ describe("the apply gate", () => {
     assert.deepEqual(readPlanRecord(`hello\n${body}`, PR, KEY), {
       ok: false,
       reason: "it does not start with the marker",
+    });
+  });
+});
+
+describe("the apply gate for a plan too long to list plainly in its record", () => {
+  /** 1,500 rooms with three changed fields each: 4,500 changes, long room keys. */
+  const big = () =>
+    planOf(
+      Array.from({ length: 1_500 }, (_, i) =>
+        ["topic", "name", "join_rule"].map((f) =>
+          change("update", `rooms.chapters.rooms.regional-chapter-number-${i}.${f}`),
+        ),
+      ).flat(),
+    );
+
+  it("packs the whole change list into the signed record, and accepts a subset of it", async () => {
+    const plan = big();
+    const body = planCommentBody({ plan, headSha: HEAD, pullRequest: PR }, { planKey: KEY });
+    const line = body.split("\n")[1]!;
+    const plainly = JSON.stringify(planKind(plan.changes).keys).length;
+    assert.ok(plainly > 10 * MAX_KIND_MARKER_CHARS, `${plainly} characters as a list`);
+    assert.ok(line.length <= MAX_PACKED_RECORD_CHARS, `${line.length} characters`);
+    const payload = JSON.parse(
+      Buffer.from(line.split(" ")[2]!.split(".")[0]!, "base64url").toString(),
+    ) as Record<string, unknown>;
+    assert.equal(payload["keys"], undefined);
+    assert.equal(typeof payload["keys_z"], "string");
+    const reading = readPlanRecord(body, PR, KEY);
+    assert.ok(reading.ok);
+    assert.deepEqual(reading.record.keys, planKind(plan.changes).keys);
+
+    gh.addComment(PR, body, BOT);
+    // An apply that stopped halfway: the first 1,000 rooms are done.
+    const rest = planOf(plan.changes.slice(3_000));
+    const rerun = await check(rest);
+    assert.equal(rerun.ok, true, rerun.message);
+    assert.ok(rerun.ok);
+    assert.equal(rerun.skipped.length, 3_000);
+    // One change the reviewers did not see is refused, named.
+    const more = await check(planOf([...rest.changes, change("update", "space.topic")]));
+    assert.ok(!more.ok);
+    assert.deepEqual(more.unexpected, ["~ de-rse:space.topic"]);
+  });
+
+  it("refuses a packed list that does not unpack to the keys its digest names", () => {
+    const plan = big();
+    const kind = planKind(plan.changes);
+    const tampered = planCommentWithRecord(
+      { ...kind, keys: kind.keys.slice(1), head_sha: HEAD, refused: false },
+      PR,
+      "content",
+      KEY,
+    );
+    assert.deepEqual(readPlanRecord(tampered, PR, KEY), {
+      ok: false,
+      reason: "its plan record is malformed",
     });
   });
 });

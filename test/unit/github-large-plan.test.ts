@@ -14,6 +14,7 @@ import { DEFAULT_PLAN_OPTIONS, planSpace } from "../../src/plan/planner.ts";
 import { bigSpace, BOT, demoRoom } from "../fixtures/big-manifest.ts";
 import { GITHUB_BODY_LIMIT } from "../../src/github/comments.ts";
 import { planCommentBody, postPlanComment } from "../../src/github/plan-comment.ts";
+import { renderPlanInFull } from "../../src/github/render.ts";
 import { MERMAID_MAX_EDGES } from "../../src/render/mermaid.ts";
 import { startFakeGitHub } from "../fixtures/github/fake-github.ts";
 import { createGitHubApi } from "../../src/github/api.ts";
@@ -127,6 +128,33 @@ describe("a 1,000-room plan comment", () => {
       }
     } finally {
       await gh.close();
+    }
+  });
+});
+
+describe("a 1,000-room plan's artifact", () => {
+  const { plan, keys } = thousandRooms();
+
+  it("is pointed at by the comment, and holds every change in detail, never shortened", () => {
+    const body = planCommentBody(
+      { plan, headSha: "a".repeat(40), pullRequest: 4, detailsInArtifact: true },
+      { runUrl: RUN, planKey: "k" },
+    );
+    assert.ok(body.length < GITHUB_BODY_LIMIT, `${body.length} characters`);
+    assert.ok(
+      body.includes(
+        `each change in detail is in the job summary of the [workflow run](${RUN}) and in full in the [\`spaceform-plan\` artifact](${RUN}#artifacts) (Markdown and JSON).`,
+      ),
+    );
+    const full = renderPlanInFull(plan, "spaceform plan");
+    assert.ok(full.length > GITHUB_BODY_LIMIT, `${full.length} characters`);
+    assert.ok(!full.includes("too large to show in full"));
+    assert.ok(!full.includes("left out"));
+    for (const key of keys) {
+      const last = key.slice(key.lastIndexOf(".") + 1);
+      if (!key.includes(".rooms.r-")) continue;
+      const heading = `<summary><code>+</code> create <b>${key} (#demo-${last}:example.org)</b> (new)</summary>`;
+      assert.equal(full.split(heading).length - 1, 1, heading);
     }
   });
 });

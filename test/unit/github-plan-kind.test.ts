@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { compareKinds, kindKey, planKind } from "../../src/github/plan-kind.ts";
+import { compareKinds, kindKey, planKind, type ReviewedKind } from "../../src/github/plan-kind.ts";
+import type { Change } from "../../src/plan/model.ts";
 import { kindMarker, MAX_KIND_MARKER_CHARS, parseKindMarker } from "../../src/github/markers.ts";
 import { change } from "../fixtures/github/plans.ts";
 
@@ -31,41 +32,79 @@ describe("compareKinds", () => {
     head_sha: "abc",
     refused: false,
   };
+  const compare = (kind: ReviewedKind, changes: Change[]) =>
+    compareKinds(kind, planKind(changes), changes);
 
   it("accepts the same kind", () => {
-    const v = compareKinds(
-      reviewed,
-      planKind([change("update", "rooms.b.topic"), change("create", "rooms.a")]),
-    );
+    const v = compare(reviewed, [change("update", "rooms.b.topic"), change("create", "rooms.a")]);
     assert.deepEqual(v, { ok: true, skipped: [] });
   });
 
   it("accepts a subset and names what is no longer needed (an interrupted apply run again)", () => {
-    const v = compareKinds(reviewed, planKind([change("update", "rooms.b.topic")]));
+    const v = compare(reviewed, [change("update", "rooms.b.topic")]);
     assert.deepEqual(v, { ok: true, skipped: ["+ de-rse:rooms.a"] });
   });
 
   it("refuses a change the reviewers did not see, and one whose action differs", () => {
-    const v = compareKinds(
-      reviewed,
-      planKind([change("create", "rooms.a"), change("delete", "rooms.b.topic")]),
-    );
+    const v = compare(reviewed, [change("create", "rooms.a"), change("delete", "rooms.b.topic")]);
     assert.equal(v.ok, false);
     assert.ok(!v.ok);
     assert.deepEqual(v.unexpected, ["- de-rse:rooms.b.topic"]);
     assert.match(v.reason, /1 change that the pull request's plan did not show/);
   });
 
+  it("accepts what is left of a room the reviewed plan creates: its fields and its link", () => {
+    const creates = {
+      ...planKind([change("create", "rooms.a"), change("create", "rooms.s.rooms.c")]),
+      head_sha: "abc",
+      refused: false,
+    };
+    const left = [
+      change("update", "rooms.a.alias"),
+      change("create", "rooms.a.power_levels.users_at_least"),
+      change("create", "space.children.a"),
+      change("update", "rooms.s.rooms.c.topic"),
+      change("create", "rooms.s.children.c"),
+    ];
+    assert.deepEqual(compare(creates, left), {
+      ok: true,
+      skipped: ["+ de-rse:rooms.a", "+ de-rse:rooms.s.rooms.c"],
+    });
+  });
+
+  it("never lets a creation cover another room, a child entry, another space or a removal", () => {
+    const creates = {
+      ...planKind([change("create", "rooms.s")]),
+      head_sha: "abc",
+      refused: false,
+    };
+    const v = compare(creates, [
+      change("update", "rooms.s.topic"),
+      change("create", "rooms.s.rooms.c"),
+      change("update", "rooms.s.rooms.c.topic"),
+      change("create", "rooms.s.children.c"),
+      change("create", "rooms.sx.topic"),
+      change("update", "rooms.s.name", "other-space"),
+      change("delete", "rooms.s.children.x"),
+    ]);
+    assert.ok(!v.ok);
+    assert.deepEqual(v.unexpected, [
+      "+ de-rse:rooms.s.children.c",
+      "+ de-rse:rooms.s.rooms.c",
+      "+ de-rse:rooms.sx.topic",
+      "- de-rse:rooms.s.children.x",
+      "~ de-rse:rooms.s.rooms.c.topic",
+      "~ other-space:rooms.s.name",
+    ]);
+  });
+
   it("with only a digest stored, accepts only an identical plan", () => {
     const { keys: _k, ...digestOnly } = reviewed;
     assert.equal(
-      compareKinds(
-        digestOnly,
-        planKind([change("create", "rooms.a"), change("update", "rooms.b.topic")]),
-      ).ok,
+      compare(digestOnly, [change("create", "rooms.a"), change("update", "rooms.b.topic")]).ok,
       true,
     );
-    assert.equal(compareKinds(digestOnly, planKind([change("create", "rooms.a")])).ok, false);
+    assert.equal(compare(digestOnly, [change("create", "rooms.a")]).ok, false);
   });
 });
 

@@ -87,6 +87,11 @@ export function githubCommand(setExit: (code: number) => void): CommandModule {
                   type: "string",
                   describe: "commit that was planned (default: the event's head commit)",
                 },
+                "markdown-out": {
+                  type: "string",
+                  describe:
+                    "also write the whole plan as Markdown to this file, never shortened (the workflow uploads it as an artifact)",
+                },
                 ...authorOption,
               })
               .example("$0 github plan-comment --plan plan.json", "inside a pull_request workflow"),
@@ -103,11 +108,18 @@ export function githubCommand(setExit: (code: number) => void): CommandModule {
                 "No pull request in this event: pass --pr <number> and --head-sha <commit> (e.g. in a workflow_dispatch run).",
               );
             }
+            const markdownOut = argv["markdown-out"];
+            if (markdownOut !== undefined) {
+              const { writeFile } = await import("node:fs/promises");
+              const { renderPlanInFull } = await import("../../github/render.ts");
+              await writeFile(markdownOut, renderPlanInFull(plan, "spaceform plan"));
+            }
             const r = await postPlanComment(api, ctx, {
               plan,
               pullRequest,
               headSha,
               commentAuthor: argv["comment-author"],
+              detailsInArtifact: markdownOut !== undefined,
             });
             out(
               `${r.created ? "Posted" : "Updated"} the plan comment on #${pullRequest}: ${r.comment.url}`,
