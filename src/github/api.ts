@@ -84,7 +84,7 @@ const issue = (i: RawIssue): Issue => ({
  * which a server may echo the token into: only the status and the scrubbed
  * message are kept, never the error object.
  */
-function explain(what: string, err: unknown): never {
+export function explain(what: string, err: unknown): never {
   const status = (err as { status?: unknown }).status;
   const message = scrubSecrets(err instanceof Error ? err.message : String(err));
   let hint = "";
@@ -97,19 +97,26 @@ function explain(what: string, err: unknown): never {
   );
 }
 
-export async function createGitHubApi(
-  ctx: Pick<GitHubContext, "token" | "apiUrl" | "owner" | "repo">,
-): Promise<GitHubApi> {
+/** The Octokit client of the glue; the token is registered as a secret first. */
+export async function octokitFor(
+  ctx: Pick<GitHubContext, "token" | "apiUrl">,
+): Promise<import("@octokit/rest").Octokit> {
   registerSecret(ctx.token);
   const { Octokit } = await import("@octokit/rest");
   const { VERSION } = await import("../version.ts");
-  const octokit = new Octokit({
+  return new Octokit({
     auth: ctx.token,
     baseUrl: ctx.apiUrl,
     userAgent: `spaceform/${VERSION}`,
     // Octokit logs failed requests itself; the glue reports them once, its own way.
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
   });
+}
+
+export async function createGitHubApi(
+  ctx: Pick<GitHubContext, "token" | "apiUrl" | "owner" | "repo">,
+): Promise<GitHubApi> {
+  const octokit = await octokitFor(ctx);
   const { owner, repo } = ctx;
 
   return {

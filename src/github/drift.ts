@@ -50,6 +50,8 @@ export interface DriftInput {
   /** Only issues by this author count as the drift issue. */
   author: string;
   now?: Date;
+  /** The drift pull request that adopts the live values, when the check opened or updated one. */
+  driftPull?: { number: number; url: string; adopted: number };
 }
 
 /** What a refused drift plan means, before its errors: apply cannot repair this alone. */
@@ -73,6 +75,7 @@ function driftBody(
   plan: Plan,
   ctx: Pick<GitHubContext, "runUrl" | "eventName">,
   now: Date,
+  driftPull: DriftInput["driftPull"],
 ): string {
   const run = ctx.runUrl ? ` ([workflow run](${ctx.runUrl}))` : "";
   return [
@@ -84,6 +87,12 @@ function driftBody(
       "To keep the changes made out of band, write them into the manifests in a pull request. To undo them, open a pull request that touches the manifests " +
       "(a comment line is enough): its plan shows what apply will put back, and merging applies it. This issue is updated by each check and closed when the drift is gone.",
     "",
+    ...(driftPull
+      ? [
+          `**To keep them:** pull request #${driftPull.number} (${driftPull.url}) writes the live values of ${driftPull.adopted} drifted field${driftPull.adopted === 1 ? "" : "s"} into the manifests; review and merge it.`,
+          "",
+        ]
+      : []),
     renderPlanMarkdown(plan, {
       title: "Drift",
       maxLength: GITHUB_BODY_LIMIT - MAX_KIND_MARKER_CHARS - 2_000,
@@ -129,7 +138,7 @@ export async function reportDrift(
   }
 
   if (!input.plan) throw new Error("reportDrift: drift needs the plan");
-  const body = driftBody(input.plan, ctx, now);
+  const body = driftBody(input.plan, ctx, now, input.driftPull);
   appendStepSummary(
     ctx,
     `${input.plan.refused ? `${refusalNote(input.plan)}\n\n` : ""}${renderPlanForSummary(input.plan, "⚠️ Drift", STEP_SUMMARY_LIMIT - 10_000)}`,

@@ -212,6 +212,11 @@ export function githubCommand(setExit: (code: number) => void): CommandModule {
                 },
                 plan: { type: "string", describe: "saved plan (needed when the exit code is 2)" },
                 label: { type: "string", default: "drift", describe: "label of the drift issue" },
+                "pull-request": {
+                  type: "boolean",
+                  default: false,
+                  describe: `also open or update one pull request (branch spaceform/drift) that writes the live values of the drifted fields into the manifests, and close it when the drift is gone`,
+                },
                 ...authorOption,
               })
               .example(
@@ -235,11 +240,18 @@ export function githubCommand(setExit: (code: number) => void): CommandModule {
                 : undefined;
             const { ctx, api } = await connectGitHub();
             const { reportDrift } = await import("../../github/drift.ts");
+            const driftPull =
+              argv["pull-request"] && (code === 0 || (code === 2 && plan))
+                ? await (
+                    await import("../../github/drift-pr-run.ts")
+                  ).runDriftPull(ctx, { exitCode: code, author: argv["comment-author"], plan }, out)
+                : undefined;
             const r = await reportDrift(api, ctx, {
               exitCode: code,
               label: argv.label,
               author: argv["comment-author"],
               ...(plan ? { plan } : {}),
+              ...(driftPull ? { driftPull } : {}),
             });
             switch (r.action) {
               case "error":
