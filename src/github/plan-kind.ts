@@ -72,15 +72,17 @@ function creatingEntry(address: string): string | undefined {
 }
 
 /**
- * Whether the reviewed kind shows `c`: its own key, or, for a field of a room the
- * reviewed plan creates, that creation. An apply that stopped halfway leaves such a
- * room created but unfinished (its alias, its link, its power levels still to set),
- * and the plan after it shows those as changes of their own; the reviewers saw them
- * as part of `+ rooms.x`, with the same manifest values. A removal is never covered.
+ * Whether the reviewed kind shows `c`: its own key, or, for something a room the
+ * reviewed plan creates does not have yet, that creation. An apply that stopped
+ * halfway leaves such a room created but unfinished (its alias, its link, the power
+ * levels of a creation cut short still to add), and the plan after it shows those as
+ * `+` changes of their own; the reviewers saw them as part of `+ rooms.x`, with the
+ * same manifest values. A live value that differs (`~`, an edit made by hand after
+ * the room was made) and a removal (`-`) are never covered.
  */
 function shownBy(reviewed: ReadonlySet<string>, c: Change): boolean {
   if (reviewed.has(kindKey(c))) return true;
-  if (c.action === "delete") return false;
+  if (c.action !== "create") return false;
   const entry = creatingEntry(c.address);
   return entry !== undefined && reviewed.has(kindKey({ ...c, action: "create", address: entry }));
 }

@@ -16,7 +16,7 @@ import { kindKey } from "../../src/github/plan-kind.ts";
 import { readPlanRecord } from "../../src/github/plan-record.ts";
 import type { Plan } from "../../src/plan/model.ts";
 import { startFakeGitHub, type FakeGitHub, type FakePull } from "../fixtures/github/fake-github.ts";
-import { runAction, type ActionRun } from "../fixtures/github/run-action.ts";
+import { explainRun, workflowRunner, type ActionRun } from "../fixtures/github/run-action.ts";
 import { freshWorld, type World } from "../homeserver/harness.ts";
 import { envFor, runCli } from "./apply.support.ts";
 
@@ -35,7 +35,6 @@ describe("GitHub flow: a big plan, a partial apply, its re-run (end to end)", ()
   /** Set to run once, just before the apply's first createRoom reaches Synapse. */
   let onFirstCreateRoom: (() => Promise<void>) | undefined;
   const githubToken = `ghs_${randomBytes(18).toString("hex")}`;
-  let runNumber = 0;
   let pull: FakePull;
 
   function writeManifest(reviewed: boolean): void {
@@ -72,36 +71,9 @@ describe("GitHub flow: a big plan, a partial apply, its re-run (end to end)", ()
     writeFileSync(join(workspace, "spaces", "big.yaml"), lines.join("\n") + "\n");
   }
 
-  async function action(
-    command: "plan" | "apply",
-    event: { name: string; sha: string; payload?: unknown },
-  ): Promise<ActionRun> {
-    runNumber += 1;
-    const eventPath = join(workspace, `event-${runNumber}.json`);
-    writeFileSync(eventPath, JSON.stringify(event.payload ?? {}));
-    return runAction({
-      workspace,
-      inputs: {
-        command,
-        "github-token": githubToken,
-        "matrix-homeserver": proxyUrl,
-        "matrix-access-token": world.bot.accessToken,
-      },
-      env: {
-        GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
-        GITHUB_API_URL: gh.url,
-        GITHUB_SERVER_URL: "https://github.test",
-        GITHUB_EVENT_NAME: event.name,
-        GITHUB_EVENT_PATH: eventPath,
-        GITHUB_SHA: event.sha,
-        GITHUB_RUN_ID: String(runNumber),
-      },
-    });
-  }
+  let action: ReturnType<typeof workflowRunner>;
   const applyMerge = () => action("apply", { name: "push", sha: sha(0x5f) });
-  const explain = (run: ActionRun): string =>
-    run.steps.map((s) => `${s.outcome.padEnd(8)} ${s.name}`).join("\n") +
-    `\n--- log ---\n${run.log}`;
+  const explain = explainRun;
   const stepOutcome = (run: ActionRun, name: string): string | undefined =>
     run.steps.find((s) => s.name === name)?.outcome;
   const planOf = (run: ActionRun): Plan =>
@@ -137,6 +109,13 @@ describe("GitHub flow: a big plan, a partial apply, its re-run (end to end)", ()
     gh.tokens.set(githubToken, { login: "github-actions[bot]" });
     workspace = mkdtempSync(join(tmpdir(), "spaceform-github-big-"));
     mkdirSync(join(workspace, "spaces"));
+    action = workflowRunner({
+      workspace,
+      gh,
+      githubToken,
+      homeserver: () => proxyUrl,
+      matrixToken: world.bot.accessToken,
+    });
     // Everything reaches the real Synapse; the proxy only lets the test act at one moment.
     proxy = createServer((req, res) => {
       const chunks: Buffer[] = [];

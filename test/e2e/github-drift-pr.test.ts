@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { DRIFT_BRANCH } from "../../src/github/drift-pr.ts";
 import { startFakeGitHub, type FakeGitHub } from "../fixtures/github/fake-github.ts";
-import { runAction, type ActionRun } from "../fixtures/github/run-action.ts";
+import { explainRun, workflowRunner } from "../fixtures/github/run-action.ts";
 import { freshWorld, type World } from "../homeserver/harness.ts";
 import { envFor, runCli } from "./apply.support.ts";
 
@@ -24,36 +24,12 @@ describe("GitHub flow: drift adopted by a pull request (end to end)", () => {
   let workspace: string;
   let manifest: string;
   const githubToken = `ghs_${randomBytes(18).toString("hex")}`;
-  let runNumber = 0;
   const liveTopic = "Changed in a chat client: #1 topic\nwith a second line: {not: yaml}";
 
-  async function driftCheck(): Promise<ActionRun> {
-    runNumber += 1;
-    const eventPath = join(workspace, `event-${runNumber}.json`);
-    writeFileSync(eventPath, "{}");
-    return runAction({
-      workspace,
-      inputs: {
-        command: "drift",
-        "github-token": githubToken,
-        "matrix-homeserver": world.hs.baseUrl,
-        "matrix-access-token": world.bot.accessToken,
-        "drift-pull-request": "true",
-      },
-      env: {
-        GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
-        GITHUB_API_URL: gh.url,
-        GITHUB_SERVER_URL: "https://github.test",
-        GITHUB_EVENT_NAME: "schedule",
-        GITHUB_EVENT_PATH: eventPath,
-        GITHUB_SHA: BASE,
-        GITHUB_RUN_ID: String(runNumber),
-      },
-    });
-  }
-  const explain = (run: ActionRun): string =>
-    run.steps.map((s) => `${s.outcome.padEnd(8)} ${s.name}`).join("\n") +
-    `\n--- log ---\n${run.log}`;
+  let action: ReturnType<typeof workflowRunner>;
+  const driftCheck = () =>
+    action("drift", { name: "schedule", sha: BASE }, { "drift-pull-request": "true" });
+  const explain = explainRun;
   const driftIssues = () =>
     [...gh.issues.values()].filter((i) => !i.is_pull && i.labels.includes("drift"));
   const pulls = () => [...gh.repository.pulls.values()];
@@ -79,6 +55,13 @@ describe("GitHub flow: drift adopted by a pull request (end to end)", () => {
     gh.tokens.set(githubToken, { login: "github-actions[bot]" });
     workspace = mkdtempSync(join(tmpdir(), "spaceform-github-drift-pr-"));
     mkdirSync(join(workspace, "spaces"));
+    action = workflowRunner({
+      workspace,
+      gh,
+      githubToken,
+      homeserver: () => world.hs.baseUrl,
+      matrixToken: world.bot.accessToken,
+    });
     manifest = [
       "# The drift test space. This comment, the layout and the order stay.",
       "version: 1",

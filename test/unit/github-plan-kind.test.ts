@@ -60,10 +60,10 @@ describe("compareKinds", () => {
       refused: false,
     };
     const left = [
-      change("update", "rooms.a.alias"),
-      change("create", "rooms.a.power_levels.users_at_least"),
+      change("create", "rooms.a.alias"),
+      change("create", "rooms.a.power_levels"),
       change("create", "space.children.a"),
-      change("update", "rooms.s.rooms.c.topic"),
+      change("create", "rooms.s.rooms.c.alias"),
       change("create", "rooms.s.children.c"),
     ];
     assert.deepEqual(compare(creates, left), {
@@ -72,14 +72,15 @@ describe("compareKinds", () => {
     });
   });
 
-  it("never lets a creation cover another room, a child entry, another space or a removal", () => {
+  it("never lets a creation cover a changed live value, another room, a child entry, another space or a removal", () => {
     const creates = {
       ...planKind([change("create", "rooms.s")]),
       head_sha: "abc",
       refused: false,
     };
     const v = compare(creates, [
-      change("update", "rooms.s.topic"),
+      change("create", "rooms.s.topic"),
+      change("update", "rooms.s.name"),
       change("create", "rooms.s.rooms.c"),
       change("update", "rooms.s.rooms.c.topic"),
       change("create", "rooms.s.children.c"),
@@ -93,6 +94,7 @@ describe("compareKinds", () => {
       "+ de-rse:rooms.s.rooms.c",
       "+ de-rse:rooms.sx.topic",
       "- de-rse:rooms.s.children.x",
+      "~ de-rse:rooms.s.name",
       "~ de-rse:rooms.s.rooms.c.topic",
       "~ other-space:rooms.s.name",
     ]);
