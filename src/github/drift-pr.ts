@@ -9,6 +9,7 @@
  */
 import type { Change, Plan } from "../plan/model.ts";
 import { mdCode, mdInline } from "../text/markdown.ts";
+import { GITHUB_BODY_LIMIT } from "./comments.ts";
 import { startsWithMarker } from "./markers.ts";
 import { adoptLiveValues, type Adoption } from "./drift-adopt.ts";
 import type { Pull, RepoApi } from "./repo-api.ts";
@@ -56,24 +57,47 @@ export async function closeDriftPull(
 const fieldLine = (c: Change, file: string): string =>
   `- ${mdCode(`${c.space}:${c.address}`)} in ${mdCode(file)}: ${mdCode(JSON.stringify(c.before))}`;
 
+/** Lines until `room` characters are used, then one saying how many were left out. */
+function within(lines: readonly string[], room: number): string[] {
+  const out: string[] = [];
+  let used = 0;
+  for (const [i, line] of lines.entries()) {
+    if (used + line.length + 1 > room) {
+      out.push(`- … and ${lines.length - i} more (the diff shows them all)`);
+      break;
+    }
+    out.push(line);
+    used += line.length + 1;
+  }
+  return out;
+}
+
 function pullBody(
   adopted: readonly { change: Change; file: string }[],
   skipped: readonly { change: Change; reason: string; file: string }[],
 ): string {
+  // GitHub refuses a body over 65,536 characters; live values can be long.
+  const room = (GITHUB_BODY_LIMIT - 4_000) / 2;
   return [
     DRIFT_PULL_MARKER,
     "The drift check found fields whose live values differ from the manifests. This pull request writes the live values into the manifests, so that **merging it keeps the changes made in the chat client** instead of reverting them. Close it to revert them instead (see the drift issue).",
     "",
     `### Live values written (${adopted.length})`,
     "",
-    ...adopted.map((a) => fieldLine(a.change, a.file)),
+    ...within(
+      adopted.map((a) => fieldLine(a.change, a.file)),
+      room,
+    ),
     "",
     ...(skipped.length > 0
       ? [
           `### Drift not written here (${skipped.length})`,
           "",
-          ...skipped.map(
-            (s) => `- ${mdCode(`${s.change.space}:${s.change.address}`)}: ${mdInline(s.reason)}`,
+          ...within(
+            skipped.map(
+              (s) => `- ${mdCode(`${s.change.space}:${s.change.address}`)}: ${mdInline(s.reason)}`,
+            ),
+            room,
           ),
           "",
         ]
