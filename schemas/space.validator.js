@@ -264,6 +264,11 @@ export default function createManifestValidator(formats) {
             type: "integer",
             minimum: 0,
           },
+          creators: {
+            description:
+              "Room version 12 gives a room's creators power above every level, which nobody can take away: `warn` (default) reports rooms that someone besides the managing account created, `require` fails rooms the managing account is not a creator of, `off` ignores.",
+            enum: ["warn", "require", "off"],
+          },
           name_prefixes: {
             description:
               "Naming rules: rooms whose key matches `match` must have a name starting with `prefix`.",
@@ -312,6 +317,11 @@ export default function createManifestValidator(formats) {
           "How many users at power level 50 or more, besides the admins and the managing account, every managed room and space needs. 0 (default) = no rule.",
         type: "integer",
         minimum: 0,
+      },
+      creators: {
+        description:
+          "Room version 12 gives a room's creators power above every level, which nobody can take away: `warn` (default) reports rooms that someone besides the managing account created, `require` fails rooms the managing account is not a creator of, `off` ignores.",
+        enum: ["warn", "require", "off"],
       },
       name_prefixes: {
         description:
@@ -2976,6 +2986,7 @@ export default function createManifestValidator(formats) {
               key1 === "forbid_encryption" ||
               key1 === "require_avatar" ||
               key1 === "min_moderators" ||
+              key1 === "creators" ||
               key1 === "name_prefixes"
             )) {
               const err4 = {
@@ -3179,15 +3190,36 @@ export default function createManifestValidator(formats) {
               }
             }
           }
+          if (data4.creators !== undefined) {
+            let data10 = data4.creators;
+            if (!(data10 === "warn" || data10 === "require" || data10 === "off")) {
+              const err13 = {
+                instancePath: instancePath + "/policies/creators",
+                schemaPath: "#/$defs/policies/properties/creators/enum",
+                keyword: "enum",
+                params: { allowedValues: schema86.properties.creators.enum },
+                message: "must be equal to one of the allowed values",
+                schema: schema86.properties.creators.enum,
+                parentSchema: schema86.properties.creators,
+                data: data10,
+              };
+              if (vErrors === null) {
+                vErrors = [err13];
+              } else {
+                vErrors.push(err13);
+              }
+              errors++;
+            }
+          }
           if (data4.name_prefixes !== undefined) {
-            let data10 = data4.name_prefixes;
-            if (Array.isArray(data10)) {
-              const len1 = data10.length;
+            let data11 = data4.name_prefixes;
+            if (Array.isArray(data11)) {
+              const len1 = data11.length;
               for (let i2 = 0; i2 < len1; i2++) {
-                let data11 = data10[i2];
-                if (data11 && typeof data11 == "object" && !Array.isArray(data11)) {
-                  if (data11.match === undefined) {
-                    const err13 = {
+                let data12 = data11[i2];
+                if (data12 && typeof data12 == "object" && !Array.isArray(data12)) {
+                  if (data12.match === undefined) {
+                    const err14 = {
                       instancePath: instancePath + "/policies/name_prefixes/" + i2,
                       schemaPath: "#/$defs/policies/properties/name_prefixes/items/required",
                       keyword: "required",
@@ -3195,25 +3227,7 @@ export default function createManifestValidator(formats) {
                       message: "must have required property '" + "match" + "'",
                       schema: schema86.properties.name_prefixes.items.required,
                       parentSchema: schema86.properties.name_prefixes.items,
-                      data: data11,
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err13];
-                    } else {
-                      vErrors.push(err13);
-                    }
-                    errors++;
-                  }
-                  if (data11.prefix === undefined) {
-                    const err14 = {
-                      instancePath: instancePath + "/policies/name_prefixes/" + i2,
-                      schemaPath: "#/$defs/policies/properties/name_prefixes/items/required",
-                      keyword: "required",
-                      params: { missingProperty: "prefix" },
-                      message: "must have required property '" + "prefix" + "'",
-                      schema: schema86.properties.name_prefixes.items.required,
-                      parentSchema: schema86.properties.name_prefixes.items,
-                      data: data11,
+                      data: data12,
                     };
                     if (vErrors === null) {
                       vErrors = [err14];
@@ -3222,9 +3236,27 @@ export default function createManifestValidator(formats) {
                     }
                     errors++;
                   }
-                  for (const key2 in data11) {
+                  if (data12.prefix === undefined) {
+                    const err15 = {
+                      instancePath: instancePath + "/policies/name_prefixes/" + i2,
+                      schemaPath: "#/$defs/policies/properties/name_prefixes/items/required",
+                      keyword: "required",
+                      params: { missingProperty: "prefix" },
+                      message: "must have required property '" + "prefix" + "'",
+                      schema: schema86.properties.name_prefixes.items.required,
+                      parentSchema: schema86.properties.name_prefixes.items,
+                      data: data12,
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err15];
+                    } else {
+                      vErrors.push(err15);
+                    }
+                    errors++;
+                  }
+                  for (const key2 in data12) {
                     if (!(key2 === "match" || key2 === "prefix")) {
-                      const err15 = {
+                      const err16 = {
                         instancePath: instancePath + "/policies/name_prefixes/" + i2,
                         schemaPath:
                           "#/$defs/policies/properties/name_prefixes/items/additionalProperties",
@@ -3233,21 +3265,21 @@ export default function createManifestValidator(formats) {
                         message: "must NOT have additional properties",
                         schema: false,
                         parentSchema: schema86.properties.name_prefixes.items,
-                        data: data11,
+                        data: data12,
                       };
                       if (vErrors === null) {
-                        vErrors = [err15];
+                        vErrors = [err16];
                       } else {
-                        vErrors.push(err15);
+                        vErrors.push(err16);
                       }
                       errors++;
                     }
                   }
-                  if (data11.match !== undefined) {
-                    let data12 = data11.match;
-                    if (typeof data12 === "string") {
-                      if (func3(data12) < 1) {
-                        const err16 = {
+                  if (data12.match !== undefined) {
+                    let data13 = data12.match;
+                    if (typeof data13 === "string") {
+                      if (func3(data13) < 1) {
+                        const err17 = {
                           instancePath: instancePath + "/policies/name_prefixes/" + i2 + "/match",
                           schemaPath:
                             "#/$defs/policies/properties/name_prefixes/items/properties/match/minLength",
@@ -3256,17 +3288,17 @@ export default function createManifestValidator(formats) {
                           message: "must NOT have fewer than 1 characters",
                           schema: 1,
                           parentSchema: schema86.properties.name_prefixes.items.properties.match,
-                          data: data12,
+                          data: data13,
                         };
                         if (vErrors === null) {
-                          vErrors = [err16];
+                          vErrors = [err17];
                         } else {
-                          vErrors.push(err16);
+                          vErrors.push(err17);
                         }
                         errors++;
                       }
                     } else {
-                      const err17 = {
+                      const err18 = {
                         instancePath: instancePath + "/policies/name_prefixes/" + i2 + "/match",
                         schemaPath:
                           "#/$defs/policies/properties/name_prefixes/items/properties/match/type",
@@ -3275,21 +3307,21 @@ export default function createManifestValidator(formats) {
                         message: "must be string",
                         schema: schema86.properties.name_prefixes.items.properties.match.type,
                         parentSchema: schema86.properties.name_prefixes.items.properties.match,
-                        data: data12,
+                        data: data13,
                       };
                       if (vErrors === null) {
-                        vErrors = [err17];
+                        vErrors = [err18];
                       } else {
-                        vErrors.push(err17);
+                        vErrors.push(err18);
                       }
                       errors++;
                     }
                   }
-                  if (data11.prefix !== undefined) {
-                    let data13 = data11.prefix;
-                    if (typeof data13 === "string") {
-                      if (func3(data13) < 1) {
-                        const err18 = {
+                  if (data12.prefix !== undefined) {
+                    let data14 = data12.prefix;
+                    if (typeof data14 === "string") {
+                      if (func3(data14) < 1) {
+                        const err19 = {
                           instancePath: instancePath + "/policies/name_prefixes/" + i2 + "/prefix",
                           schemaPath:
                             "#/$defs/policies/properties/name_prefixes/items/properties/prefix/minLength",
@@ -3298,17 +3330,17 @@ export default function createManifestValidator(formats) {
                           message: "must NOT have fewer than 1 characters",
                           schema: 1,
                           parentSchema: schema86.properties.name_prefixes.items.properties.prefix,
-                          data: data13,
+                          data: data14,
                         };
                         if (vErrors === null) {
-                          vErrors = [err18];
+                          vErrors = [err19];
                         } else {
-                          vErrors.push(err18);
+                          vErrors.push(err19);
                         }
                         errors++;
                       }
                     } else {
-                      const err19 = {
+                      const err20 = {
                         instancePath: instancePath + "/policies/name_prefixes/" + i2 + "/prefix",
                         schemaPath:
                           "#/$defs/policies/properties/name_prefixes/items/properties/prefix/type",
@@ -3317,18 +3349,18 @@ export default function createManifestValidator(formats) {
                         message: "must be string",
                         schema: schema86.properties.name_prefixes.items.properties.prefix.type,
                         parentSchema: schema86.properties.name_prefixes.items.properties.prefix,
-                        data: data13,
+                        data: data14,
                       };
                       if (vErrors === null) {
-                        vErrors = [err19];
+                        vErrors = [err20];
                       } else {
-                        vErrors.push(err19);
+                        vErrors.push(err20);
                       }
                       errors++;
                     }
                   }
                 } else {
-                  const err20 = {
+                  const err21 = {
                     instancePath: instancePath + "/policies/name_prefixes/" + i2,
                     schemaPath: "#/$defs/policies/properties/name_prefixes/items/type",
                     keyword: "type",
@@ -3336,18 +3368,18 @@ export default function createManifestValidator(formats) {
                     message: "must be object",
                     schema: schema86.properties.name_prefixes.items.type,
                     parentSchema: schema86.properties.name_prefixes.items,
-                    data: data11,
+                    data: data12,
                   };
                   if (vErrors === null) {
-                    vErrors = [err20];
+                    vErrors = [err21];
                   } else {
-                    vErrors.push(err20);
+                    vErrors.push(err21);
                   }
                   errors++;
                 }
               }
             } else {
-              const err21 = {
+              const err22 = {
                 instancePath: instancePath + "/policies/name_prefixes",
                 schemaPath: "#/$defs/policies/properties/name_prefixes/type",
                 keyword: "type",
@@ -3355,18 +3387,18 @@ export default function createManifestValidator(formats) {
                 message: "must be array",
                 schema: schema86.properties.name_prefixes.type,
                 parentSchema: schema86.properties.name_prefixes,
-                data: data10,
+                data: data11,
               };
               if (vErrors === null) {
-                vErrors = [err21];
+                vErrors = [err22];
               } else {
-                vErrors.push(err21);
+                vErrors.push(err22);
               }
               errors++;
             }
           }
         } else {
-          const err22 = {
+          const err23 = {
             instancePath: instancePath + "/policies",
             schemaPath: "#/$defs/policies/type",
             keyword: "type",
@@ -3377,15 +3409,15 @@ export default function createManifestValidator(formats) {
             data: data4,
           };
           if (vErrors === null) {
-            vErrors = [err22];
+            vErrors = [err23];
           } else {
-            vErrors.push(err22);
+            vErrors.push(err23);
           }
           errors++;
         }
       }
     } else {
-      const err23 = {
+      const err24 = {
         instancePath,
         schemaPath: "#/type",
         keyword: "type",
@@ -3396,9 +3428,9 @@ export default function createManifestValidator(formats) {
         data,
       };
       if (vErrors === null) {
-        vErrors = [err23];
+        vErrors = [err24];
       } else {
-        vErrors.push(err23);
+        vErrors.push(err24);
       }
       errors++;
     }

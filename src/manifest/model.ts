@@ -101,6 +101,11 @@ export interface Policies {
   /** How many users at power ≥ 50, besides the admins, every room needs. 0 = no rule. */
   min_moderators: number;
   name_prefixes: NamePrefixRule[];
+  /**
+   * Room version 12 creators (power above every level, never demoted): `warn` (default) when
+   * anyone but the managing account is one, `require` the managing account to be one, `off`.
+   */
+  creators: "warn" | "require" | "off";
 }
 
 export interface SourcePosition {

@@ -293,5 +293,6 @@ export function normalisePolicies(raw: Obj | undefined): Policies {
     require_avatar: oneOf(p["require_avatar"], ["error", "warn", "off"] as const) ?? "off",
     min_moderators: minModerators !== undefined && minModerators > 0 ? minModerators : 0,
     name_prefixes: rules,
+    creators: oneOf(p["creators"], ["warn", "require", "off"] as const) ?? "warn",
   };
 }

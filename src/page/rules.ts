@@ -41,6 +41,11 @@ export function houseRules(policies: Policies): string[] {
         : `At least ${need} people ${besides} are moderators (power level 50 or more).`,
     );
   }
+  if (policies.creators === "require") {
+    rules.push(
+      "In a room of room version 12, the account that manages the space is one of the room's creators (creators have power above every level, which nobody can take away).",
+    );
+  }
   for (const rule of policies.name_prefixes) {
     rules.push(
       `A room listed under a key that matches ${codeSpan(rule.match)} has a name that starts with ${codeSpan(rule.prefix)}.`,

@@ -1,6 +1,10 @@
-/** The house rules (src/policy/) over every planned room as it will be after apply. */
+/**
+ * The house rules (src/policy/) over every planned room as it will be after apply. A room the
+ * managing account is only invited to shows no power levels: the rules that need them are
+ * named as unchecked (a warning), never passed silently.
+ */
 import type { Diagnostic } from "../diagnostics.ts";
-import { checkPolicies } from "../policy/index.ts";
+import { checkPolicies, uncheckedPowerRules } from "../policy/index.ts";
 import { policyView, type RoomFacts } from "../policy/view.ts";
 import type { PlanContext } from "./context.ts";
 
@@ -8,9 +12,27 @@ export function checkHouseRules(
   ctx: PlanContext,
   facts: ReadonlyMap<string, RoomFacts>,
 ): Diagnostic[] {
+  const policies = ctx.desired.policies;
   const views = ctx.entries.flatMap((e) => {
     const f = facts.get(e.address);
-    return f ? [policyView(e, f, ctx.managing)] : [];
+    return f ? [{ entry: e, view: policyView(e, f, ctx.managing) }] : [];
   });
-  return checkPolicies(ctx.desired.policies, views);
+  const unchecked = views.flatMap(({ entry, view }) => {
+    const id = ctx.identity(entry);
+    if (id.status !== "existing" || !id.invited) return [];
+    return uncheckedPowerRules(policies, view).map((o): Diagnostic => ({
+      severity: "warning",
+      code: "policy.unchecked",
+      message: `house rule \`${o.rule}\` is not checked for \`${entry.address}\`: the managing account is only invited to ${id.room.room_id}, and a room shows its power levels only to members.`,
+      hint: "Plan again after the join (the apply accepts the invite), or run `spaceform check` on the room, which accepts the invite to read them.",
+      path: ctx.fieldPath(entry, "power_levels"),
+    }));
+  });
+  return [
+    ...checkPolicies(
+      policies,
+      views.map((v) => v.view),
+    ),
+    ...unchecked,
+  ];
 }

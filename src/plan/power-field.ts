@@ -8,6 +8,7 @@ import type { Entry } from "../manifest/model.ts";
 import { effectivePowerLevels, roomPowerLevels } from "../matrix/powerlevels.ts";
 import { contentOf, creatorsHavePower, unlimitedCreators } from "../matrix/vocabulary.ts";
 import type { LiveRoom } from "../state/model.ts";
+import { versionFacts } from "../policy/view.ts";
 import type { PlanContext } from "./context.ts";
 import { FieldOut, type FieldPlan } from "./field.ts";
 import { planPowerLevels } from "./power.ts";
@@ -67,6 +68,6 @@ export function planRoomPowerLevels(
       `the power levels of ${room.room_id} are not visible before joining; plan again after the join to manage them.`,
     );
   }
-  if (creators.length > 0) out.facts = { ...out.facts, creators };
+  out.facts = { ...out.facts, ...versionFacts(room) };
   return out.plan();
 }

@@ -4,7 +4,8 @@
  *
  * - `spaceform validate` passes the values the manifest declares;
  * - the planner passes the state each room will have after apply;
- * - `spaceform import --check-policies` passes what the live rooms hold.
+ * - `spaceform import --check-policies` passes what the live rooms hold;
+ * - `spaceform check` passes what a member's room holds, read before (or by accepting) the invite.
  *
  * In a view, an absent field means "not known": the rule that needs it is skipped,
  * never guessed. (A manifest that leaves `power_levels.users` unmanaged says nothing
@@ -16,13 +17,14 @@
  */
 import type { Diagnostic } from "../diagnostics.ts";
 import type { Policies } from "../manifest/model.ts";
-import { POLICY_RULES } from "./rules.ts";
+import type { RuleOutcome } from "./outcome.ts";
+import { HOUSE_RULES } from "./rules.ts";
 
 export interface PolicyRoomView {
   /** Entry address: `space`, `rooms.general`, `rooms.chapters.rooms.berlin`. */
   entry: string;
-  /** Entry key (`space` for the root); `name_prefixes` globs match it. */
-  key: string;
+  /** Entry key (`space` for the root); `name_prefixes` globs match it. Absent: not known yet. */
+  key?: string;
   kind: "space" | "room";
   name?: string;
   hasAvatar?: boolean;
@@ -38,20 +40,35 @@ export interface PolicyRoomView {
   usersDefault?: number;
   /** Users with unlimited power whatever `users` says (room version 12 creators). */
   creators?: string[];
+  /** The room version (`m.room.create`); absent when not known (validate, a room not read). */
+  roomVersion?: string;
   /** The account spaceform acts as; not counted as a moderator. */
   managingUser?: string;
   /** Field path diagnostics start with, when it differs from `entry`. */
   positionPath?: string;
 }
 
-export type PolicyRule = (policies: Policies, room: PolicyRoomView) => Diagnostic[];
+/** What every rule the policies switch on says about one room, in rule order. */
+export function evaluateRules(policies: Policies, room: PolicyRoomView): RuleOutcome[] {
+  return HOUSE_RULES.flatMap((rule) => {
+    const found = rule.evaluate(policies, room);
+    return found ? [found] : [];
+  });
+}
 
 /** Every policy violation in `rooms`, in room order, rule by rule. */
 export function checkPolicies(policies: Policies, rooms: readonly PolicyRoomView[]): Diagnostic[] {
-  return rooms.flatMap((room) => POLICY_RULES.flatMap((rule) => rule(policies, room)));
+  return rooms.flatMap((room) => evaluateRules(policies, room).flatMap((o) => o.diagnostics));
 }
 
-export { POLICY_RULES } from "./rules.ts";
+/** The rules that read power levels but could not, for a room whose power levels are not visible. */
+export function uncheckedPowerRules(policies: Policies, room: PolicyRoomView): RuleOutcome[] {
+  const power = new Set(HOUSE_RULES.filter((r) => r.needsPowerLevels).map((r) => r.name));
+  return evaluateRules(policies, room).filter((o) => o.status === "unknown" && power.has(o.rule));
+}
+
+export { HOUSE_RULES } from "./rules.ts";
+export type { HouseRule, RuleName, RuleOutcome, RuleStatus } from "./outcome.ts";
 export { globMatch } from "./glob.ts";
 
 /** The policies a manifest without `policies:` has: no rules. */
@@ -61,4 +78,5 @@ export const NO_POLICIES: Policies = {
   require_avatar: "off",
   min_moderators: 0,
   name_prefixes: [],
+  creators: "warn",
 };

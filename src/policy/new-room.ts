@@ -37,9 +37,11 @@ export function newRoomWarnings(policies: Policies, entries: readonly Entry[]): 
     const found = [
       // A declared avatar or users map is checked as declared (policy/index.ts), not here.
       ...(e.avatar === undefined && policies.require_avatar === "error"
-        ? requireAvatarRule(policies, view)
+        ? (requireAvatarRule.evaluate(policies, view)?.diagnostics ?? [])
         : []),
-      ...(e.power_levels?.users === undefined ? minModeratorsRule(policies, view) : []),
+      ...(e.power_levels?.users === undefined
+        ? (minModeratorsRule.evaluate(policies, view)?.diagnostics ?? [])
+        : []),
     ];
     for (const d of found) {
       out.push({

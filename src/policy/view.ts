@@ -4,7 +4,14 @@
  * apply, import what the live room holds now.
  */
 import { roomPowerLevels } from "../matrix/powerlevels.ts";
-import { contentOf, isEncrypted, str, unlimitedCreators } from "../matrix/vocabulary.ts";
+import {
+  contentOf,
+  isEncrypted,
+  roomVersionOf,
+  str,
+  unlimitedCreators,
+  type RoomLike,
+} from "../matrix/vocabulary.ts";
 import type { RoomSettings } from "../manifest/model.ts";
 import type { LiveRoom } from "../state/model.ts";
 import type { PolicyRoomView } from "./index.ts";
@@ -12,7 +19,14 @@ import type { PolicyRoomView } from "./index.ts";
 /** What the rules look at in a room; an absent field is "not known". */
 export type RoomFacts = Pick<
   PolicyRoomView,
-  "name" | "hasAvatar" | "encrypted" | "liveEncrypted" | "users" | "usersDefault" | "creators"
+  | "name"
+  | "hasAvatar"
+  | "encrypted"
+  | "liveEncrypted"
+  | "users"
+  | "usersDefault"
+  | "creators"
+  | "roomVersion"
 >;
 
 export interface ViewedEntry {
@@ -42,6 +56,7 @@ export function policyView(
     ...(facts.creators !== undefined && facts.creators.length > 0
       ? { creators: facts.creators }
       : {}),
+    ...(facts.roomVersion !== undefined ? { roomVersion: facts.roomVersion } : {}),
   };
 }
 
@@ -50,7 +65,6 @@ export function liveRoomFacts(room: LiveRoom): RoomFacts {
   const name = str(contentOf(room, "m.room.name")?.["name"]);
   const avatar = str(contentOf(room, "m.room.avatar")?.["url"]);
   const pl = roomPowerLevels(room);
-  const creators = unlimitedCreators(room);
   const encrypted = isEncrypted(room);
   return {
     ...(name !== undefined && name !== "" ? { name } : {}),
@@ -59,8 +73,15 @@ export function liveRoomFacts(room: LiveRoom): RoomFacts {
     liveEncrypted: encrypted,
     users: pl.users,
     usersDefault: pl.users_default,
-    ...(creators.length > 0 ? { creators } : {}),
+    ...versionFacts(room),
   };
+}
+
+/** The room version and its creators, when the room's create event is known (an invite may lack it). */
+export function versionFacts(room: RoomLike): Pick<RoomFacts, "roomVersion" | "creators"> {
+  if (contentOf(room, "m.room.create") === undefined) return {};
+  const creators = unlimitedCreators(room);
+  return { roomVersion: roomVersionOf(room), ...(creators.length > 0 ? { creators } : {}) };
 }
 
 /** What the manifest alone says about a room (absent fields are not known). */

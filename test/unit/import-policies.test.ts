@@ -18,6 +18,7 @@ const policies: Policies = {
   require_avatar: "warn",
   min_moderators: 0,
   name_prefixes: [{ match: "chapter-*", prefix: "deRSE-Chapter-" }],
+  creators: "warn",
 };
 
 describe("import --check-policies", () => {
@@ -58,6 +59,7 @@ describe("import --check-policies", () => {
       require_avatar: "off",
       min_moderators: 0,
       name_prefixes: [{ match: "chapter-*", prefix: "deRSE-chapter-" }],
+      creators: "warn",
     };
     const rooms = built.root.children.filter((c) => c.key !== "room"); // no power levels there
     const diagnostics = rooms.flatMap((c) =>

@@ -144,6 +144,7 @@ describe("loadManifest on a valid manifest", () => {
       require_avatar: "warn",
       min_moderators: 1,
       name_prefixes: [{ match: "chapter-*", prefix: "club-chapter-" }],
+      creators: "warn",
     });
   });
 
