@@ -18,6 +18,7 @@ import { applyCommand } from "./commands/apply.ts";
 import { importCommand } from "./commands/import.ts";
 import { githubCommand } from "./commands/github.ts";
 import { pageCommand } from "./commands/page.ts";
+import { checkCommand } from "./commands/check.ts";
 import { VERSION } from "../version.ts";
 import { formatUserError, installOutputGuard } from "./output.ts";
 
@@ -62,6 +63,7 @@ export async function main(argv: string[]): Promise<number> {
       .command(importCommand(setExit))
       .command(githubCommand(setExit))
       .command(pageCommand(setExit))
+      .command(checkCommand(setExit))
       .example("$0 validate", "check every manifest in spaces/ (no network)")
       .example("$0 plan spaces/de-rse.yaml", "show what apply would change")
       .example(
@@ -82,7 +84,7 @@ export async function main(argv: string[]): Promise<number> {
       )
       .demandCommand(
         1,
-        "Name a command: validate, plan, apply, import or github. See spaceform --help.",
+        "Name a command: validate, plan, apply, import, check, page or github. See spaceform --help.",
       )
       .recommendCommands()
       .strict()

@@ -101,6 +101,41 @@ export interface SpaceWriter {
   uploadLimit(): Promise<number | null>;
 }
 
+/**
+ * What `GET /_matrix/client/v1/room_summary/{roomIdOrAlias}` (spec v1.15, MSC3266) says about
+ * a room without joining it: the fields a house rule can use. Absent = not said.
+ */
+export interface RoomSummary {
+  room_id: RoomId;
+  name?: string;
+  avatar_url?: string;
+  /** `m.megolm.v1.aes-sha2` when the room is encrypted. */
+  encryption?: string;
+  room_version?: string;
+  room_type?: string;
+  join_rule?: string;
+  /** The asking account's membership, when it has one. */
+  membership?: string;
+}
+
+/** What `spaceform check` reads about a member's room, and the one thing it may do: accept an invite. */
+export interface RoomCheckSource extends AccountSource {
+  resolveAlias(alias: string): Promise<{ room_id: RoomId; servers: string[] } | null>;
+  /** `GET /rooms/{id}/state`; throws a GatewayError (403) when not a member. */
+  roomState(roomId: RoomId): Promise<StateEvent[]>;
+  /** The room summary; null when the homeserver does not know the room (404). */
+  roomSummary(roomIdOrAlias: string, via: readonly string[]): Promise<RoomSummary | null>;
+  /** The invites' stripped state (discovery `/sync`). */
+  syncRooms(filter: object): Promise<SyncRooms>;
+  /** Accepts an invite. */
+  join(roomIdOrAlias: string, via: string[]): Promise<RoomId>;
+}
+
+/** Leaving a room the account joined only to check it (`POST /rooms/{id}/leave`). */
+export interface RoomLeaver {
+  leave(roomId: RoomId): Promise<void>;
+}
+
 /** Media bytes, for `import --download-avatars`. */
 export interface MediaSource {
   /** `GET /_matrix/client/v1/media/download/{server}/{id}` (authenticated). */
@@ -125,6 +160,8 @@ export interface RequestCounter {
 /** Everything, as the SDK gateway provides it and a connection carries it. */
 export type MatrixGateway = LiveStateSource &
   SpaceWriter &
+  RoomCheckSource &
+  RoomLeaver &
   MediaSource &
   HierarchySource &
   RequestCounter;

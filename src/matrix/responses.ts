@@ -4,7 +4,7 @@
  * GatewayError naming the request, never a crash further in.
  */
 import type { StateEvent } from "../state/model.ts";
-import { GatewayError } from "./gateway.ts";
+import { GatewayError, type RoomSummary } from "./gateway.ts";
 import { isMxcUrl, isRoomId, isUserId, type MxcUrl, type RoomId, type UserId } from "./ids.ts";
 
 export function malformed(kind: string, what: string): GatewayError {
@@ -69,4 +69,24 @@ export function latestState(events: readonly StateEvent[]): StateEvent[] {
   const byKey = new Map<string, StateEvent>();
   for (const e of events) byKey.set(`${e.type}\u0000${e.state_key}`, e);
   return [...byKey.values()];
+}
+
+/** A room summary (spec v1.15); the unstable MSC3266 answer names encryption with its prefix. */
+export function summaryOf(kind: string, raw: unknown): RoomSummary {
+  const o = asObject(kind, raw);
+  const summary: RoomSummary = { room_id: roomIdOf(kind, o["room_id"]) };
+  const encryption = o["encryption"] ?? o["im.nheko.summary.encryption"];
+  if (typeof encryption === "string") summary.encryption = encryption;
+  for (const key of [
+    "name",
+    "avatar_url",
+    "room_version",
+    "room_type",
+    "join_rule",
+    "membership",
+  ] as const) {
+    const v = o[key] ?? (key === "room_version" ? o["im.nheko.summary.room_version"] : undefined);
+    if (typeof v === "string") summary[key] = v;
+  }
+  return summary;
 }

@@ -29,6 +29,7 @@ import {
   type CreateRoomRequest,
   type HierarchyRoom,
   type MatrixGateway,
+  type RoomSummary,
   type SyncRooms,
 } from "./gateway.ts";
 import { serverOf, type RoomId, type UserId } from "./ids.ts";
@@ -40,6 +41,7 @@ import {
   roomIdOf,
   roomIdsOf,
   stateEventsOf,
+  summaryOf,
   userIdOf,
 } from "./responses.ts";
 import { DEFAULT_RETRY_POLICY, realSleep, withRetry, type RetryPolicy } from "./retry.ts";
@@ -286,6 +288,46 @@ export class SdkGateway implements MatrixGateway {
       ),
     );
     return roomIdOf(kind, asObject(kind, r)["room_id"]);
+  }
+
+  async roomSummary(roomIdOrAlias: string, via: readonly string[]): Promise<RoomSummary | null> {
+    const kind = "GET /room_summary";
+    const query = via.length > 0 ? { via: [...via] } : undefined;
+    const ask = (path: string, prefix: string) =>
+      this.call(kind, true, () =>
+        this.http.authedRequest<unknown>(
+          Method.Get,
+          path,
+          query,
+          undefined,
+          requestOpts({ prefix }),
+        ),
+      );
+    let raw: unknown;
+    try {
+      raw = await ask(`/room_summary/${enc(roomIdOrAlias)}`, ClientPrefix.V1);
+    } catch (err) {
+      if (!(err instanceof GatewayError) || err.httpStatus !== 404) throw err;
+      // A server without the stable endpoint (before spec v1.15) answers M_UNRECOGNIZED;
+      // it may still serve MSC3266's unstable one. M_NOT_FOUND: no such room.
+      if (err.errcode !== "M_UNRECOGNIZED") return null;
+      try {
+        raw = await ask(
+          `/im.nheko.summary/summary/${enc(roomIdOrAlias)}`,
+          "/_matrix/client/unstable",
+        );
+      } catch (inner) {
+        if (inner instanceof GatewayError && inner.httpStatus === 404) return null;
+        throw inner;
+      }
+    }
+    return summaryOf(kind, raw);
+  }
+
+  async leave(roomId: RoomId): Promise<void> {
+    await this.call("POST /leave", false, () =>
+      this.http.authedRequest(Method.Post, `/rooms/${enc(roomId)}/leave`, undefined, {}),
+    );
   }
 
   async createAlias(alias: string, roomId: RoomId): Promise<void> {

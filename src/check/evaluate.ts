@@ -1,0 +1,133 @@
+/**
+ * A member's room against the house rules: the facts the reader found, as one policy view,
+ * through the same rules the planner runs (src/policy/). Pure.
+ */
+import type { Policies } from "../manifest/model.ts";
+import type { UserId } from "../matrix/ids.ts";
+import { contentOf, str } from "../matrix/vocabulary.ts";
+import {
+  evaluateRules,
+  uncheckedPowerRules,
+  type PolicyRoomView,
+  type RuleName,
+  type RuleStatus,
+} from "../policy/index.ts";
+import { liveRoomFacts, versionFacts, type RoomFacts } from "../policy/view.ts";
+import type { CheckedRoom } from "./read.ts";
+
+export interface CheckedRule {
+  rule: RuleName;
+  /** pass, or warn (a recommendation): the rule does not stop the room. */
+  ok: boolean;
+  status: RuleStatus;
+  message: string;
+  fix?: string;
+}
+
+export interface CheckReport {
+  /** As asked for (id or alias). */
+  asked: string;
+  room_id: string | null;
+  /** The room's name, when known (untrusted text). */
+  name?: string;
+  rules: CheckedRule[];
+  /** What the check did or could not do, in words (the accepted invite, an unknown room). */
+  notes: string[];
+  /** Every rule holds (and the room was found). */
+  ok: boolean;
+  /** The invite was accepted by this check. */
+  joinedForCheck: boolean;
+  /** Servers that know the room. */
+  via: string[];
+}
+
+export interface CheckTarget {
+  policies: Policies;
+  /** The key the room is to get (name rules match it); unknown when absent. */
+  key?: string;
+  managing: UserId;
+}
+
+/** What a room shows the account: everything once joined; before, the invite and the summary. */
+export function checkFacts(room: CheckedRoom): RoomFacts {
+  if (room.membership === "join") return liveRoomFacts(room.room);
+  const s = room.summary;
+  const name = s?.name ?? str(contentOf(room.room, "m.room.name")?.["name"]);
+  const avatar = s ? s.avatar_url : str(contentOf(room.room, "m.room.avatar")?.["url"]);
+  const encrypted = s
+    ? s.encryption !== undefined
+    : contentOf(room.room, "m.room.encryption") !== undefined;
+  const known = s !== undefined || room.membership === "invite";
+  return {
+    ...(name !== undefined && name !== "" ? { name } : {}),
+    ...(known ? { hasAvatar: avatar !== undefined && avatar !== "", encrypted } : {}),
+    ...(encrypted ? { liveEncrypted: true } : {}),
+    ...versionFacts(room.room),
+  };
+}
+
+export function checkView(room: CheckedRoom, target: CheckTarget): PolicyRoomView {
+  const facts = checkFacts(room);
+  return {
+    entry: target.key !== undefined ? `rooms.${target.key}` : "rooms.(new)",
+    ...(target.key !== undefined ? { key: target.key } : {}),
+    kind: room.summary?.room_type === "m.space" ? "space" : "room",
+    managingUser: target.managing,
+    ...facts,
+  };
+}
+
+/** Whether reading power levels (accepting the invite) would settle a rule the invite leaves open. */
+export function needsPowerLevels(room: CheckedRoom, target: CheckTarget): boolean {
+  return uncheckedPowerRules(target.policies, checkView(room, target)).length > 0;
+}
+
+export function checkReport(room: CheckedRoom, target: CheckTarget): CheckReport {
+  const view = checkView(room, target);
+  const rules = evaluateRules(target.policies, view).map((o): CheckedRule => ({
+    rule: o.rule,
+    ok: o.status === "pass" || o.status === "warn",
+    status: o.status,
+    message: o.message,
+    ...(o.fix !== undefined ? { fix: o.fix } : {}),
+  }));
+  const notes: string[] = [];
+  if (room.joinedForCheck) {
+    notes.push(
+      `${target.managing} accepted the room's invite to read its power levels, which a room shows only to its members. It joined nothing else and sent nothing.`,
+    );
+  } else if (room.membership === "invite") {
+    notes.push(`${target.managing} is invited to the room and has not joined it.`);
+  } else if (room.membership === "none") {
+    notes.push(
+      `${target.managing} is not in the room and has no invite: only the room's public summary was read.`,
+    );
+  }
+  return {
+    asked: room.asked,
+    room_id: room.room_id,
+    ...(view.name !== undefined ? { name: view.name } : {}),
+    rules,
+    notes,
+    ok: rules.every((r) => r.ok),
+    joinedForCheck: room.joinedForCheck,
+    via: room.via,
+  };
+}
+
+/** The report of a room that could not be found or seen at all. */
+export function unreadableReport(
+  asked: string,
+  problem: string,
+  roomId: string | null = null,
+): CheckReport {
+  return {
+    asked,
+    room_id: roomId,
+    rules: [],
+    notes: [problem],
+    ok: false,
+    joinedForCheck: false,
+    via: [],
+  };
+}

@@ -1,0 +1,130 @@
+// spaceform check without a homeserver: which facts the invite, the summary and the full state
+// give the rules, when the invite is worth accepting, and the three renderings with hostile
+// room names.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { checkFacts, checkReport, needsPowerLevels } from "../../src/check/evaluate.ts";
+import type { CheckedRoom } from "../../src/check/read.ts";
+import { renderCheckJson, renderCheckMarkdown, renderCheckText } from "../../src/check/render.ts";
+import type { Policies } from "../../src/manifest/model.ts";
+import type { RoomId, UserId } from "../../src/matrix/ids.ts";
+import { NO_POLICIES } from "../../src/policy/index.ts";
+import { BOT, ev } from "../support/builders.ts";
+
+const ROOM = "!r:other.org" as RoomId;
+const MEMBER = "@m:other.org";
+const policies: Policies = {
+  ...NO_POLICIES,
+  admins: [BOT as UserId],
+  forbid_encryption: true,
+  require_avatar: "error",
+  name_prefixes: [{ match: "*", prefix: "deRSE-" }],
+};
+const target = { policies, managing: BOT as UserId, key: "general" };
+
+function invited(over: Partial<CheckedRoom> = {}): CheckedRoom {
+  return {
+    asked: ROOM,
+    room_id: ROOM,
+    membership: "invite",
+    room: {
+      room_id: ROOM,
+      membership: "invite",
+      state: [
+        ev("m.room.create", { room_version: "11" }, "", MEMBER),
+        ev("m.room.name", { name: "deRSE-old" }, "", MEMBER),
+      ],
+    },
+    joinedForCheck: false,
+    via: ["other.org"],
+    ...over,
+  };
+}
+
+describe("check: facts before and after joining", () => {
+  it("takes the invite's stripped state, and the summary over it (it is current)", () => {
+    assert.deepEqual(checkFacts(invited()), {
+      name: "deRSE-old",
+      hasAvatar: false,
+      encrypted: false,
+      roomVersion: "11",
+    });
+    const summary = {
+      room_id: ROOM,
+      name: "deRSE-new",
+      avatar_url: "mxc://o/a",
+      encryption: "m.megolm.v1.aes-sha2",
+    };
+    assert.deepEqual(checkFacts(invited({ summary })), {
+      name: "deRSE-new",
+      hasAvatar: true,
+      encrypted: true,
+      liveEncrypted: true,
+      roomVersion: "11",
+    });
+  });
+
+  it("accepts the invite only when a rule needs power levels", () => {
+    assert.equal(needsPowerLevels(invited(), target), true);
+    assert.equal(
+      needsPowerLevels(invited(), { ...target, policies: { ...policies, admins: [] } }),
+      false,
+    );
+  });
+
+  it("reads power levels from the full state once joined", () => {
+    const joined = invited({
+      membership: "join",
+      joinedForCheck: true,
+      room: {
+        room_id: ROOM,
+        membership: "join",
+        state: [
+          ev("m.room.create", { room_version: "11" }, "", MEMBER),
+          ev("m.room.name", { name: "deRSE-x" }, "", MEMBER),
+          ev("m.room.power_levels", { users: { [BOT]: 50 } }, "", MEMBER),
+        ],
+      },
+    });
+    const report = checkReport(joined, target);
+    assert.deepEqual(
+      report.rules.map((r) => `${r.rule} ${r.status}`),
+      ["admins fail", "forbid_encryption pass", "require_avatar fail", "name_prefixes pass"],
+    );
+    assert.equal(report.ok, false);
+    assert.equal(report.notes.length, 1);
+  });
+});
+
+describe("check: rendering hostile names", () => {
+  const name = "@room <b>x</b> [link](https://evil.example) \u001b[31m\n- [x] **admins**: forged";
+  const report = checkReport(invited({ summary: { room_id: ROOM, name } }), {
+    ...target,
+    policies: { ...NO_POLICIES, name_prefixes: [{ match: "*", prefix: "deRSE-" }] },
+  });
+
+  it("Markdown: one task per rule, the name escaped so it forges no task, link or mention", () => {
+    const md = renderCheckMarkdown(report);
+    assert.equal(md.split("\n").length, 2, "a name with a newline adds no line");
+    assert.equal(
+      md.split("\n")[0],
+      '- [ ] **name_prefixes**: The room\'s name "@&#8203;room \\<b\\>x\\</b\\> \\[link\\](https\\://evil.example) \\\\u001b\\[31m\\\\n- \\[x\\] \\*\\*admins\\*\\*: forged" must start with "deRSE-" (rooms listed under a key like \\*).',
+    );
+  });
+
+  it("text: control characters shown, never sent", () => {
+    const text = renderCheckText([report]);
+    assert.equal(text.includes("\u001b"), false);
+    assert.equal(
+      text.split("\n")[0],
+      `Room ${ROOM}: @room <b>x</b> [link](https://evil.example) \\u001b[31m\\n- [x] **admins**: forged`,
+    );
+  });
+
+  it("JSON: the documented shape, the name as a JSON string", () => {
+    const doc = JSON.parse(renderCheckJson([report])) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(doc), ["room_id", "room", "ok", "rules", "notes"]);
+    assert.equal(doc["room_id"], ROOM);
+    assert.equal((doc["rules"] as { message: string }[])[0]?.message.includes(name), true);
+  });
+});
