@@ -25,6 +25,8 @@ export interface GitHubContext {
   sha?: string;
   /** File that becomes the job summary, when set. */
   stepSummary?: string;
+  /** The step's outputs file (GITHUB_OUTPUT), when set. */
+  outputFile?: string;
   /**
    * The secret the reviewed-plan record is signed with (plan-record.ts):
    * MATRIX_ACCESS_TOKEN, which only the workflow holds. Absent without it.
@@ -65,6 +67,7 @@ export function readGitHubContext(env: Env = process.env): GitHubContext {
   if (env["GITHUB_EVENT_NAME"]) ctx.eventName = env["GITHUB_EVENT_NAME"];
   if (env["GITHUB_SHA"]) ctx.sha = env["GITHUB_SHA"];
   if (env["GITHUB_STEP_SUMMARY"]) ctx.stepSummary = env["GITHUB_STEP_SUMMARY"];
+  if (env["GITHUB_OUTPUT"]) ctx.outputFile = env["GITHUB_OUTPUT"];
   const planKey = (env["MATRIX_ACCESS_TOKEN"] ?? "").trim().replace(/^Bearer\s+/i, "");
   if (planKey !== "") ctx.planKey = planKey;
   return ctx;
@@ -105,4 +108,14 @@ export function appendStepSummary(ctx: Pick<GitHubContext, "stepSummary">, markd
   if (!ctx.stepSummary) return;
   const text = scrubSecrets(markdown);
   appendFileSync(ctx.stepSummary, text.endsWith("\n") ? text : `${text}\n`);
+}
+
+/** Sets a step output (`name=value`); the value is spaceform's own (a number), never user text. */
+export function setStepOutput(
+  ctx: Pick<GitHubContext, "outputFile">,
+  name: string,
+  value: string,
+): void {
+  if (!ctx.outputFile || !/^[a-z-]+$/.test(name) || !/^[\w.-]*$/.test(value)) return;
+  appendFileSync(ctx.outputFile, `${name}=${value}\n`);
 }

@@ -1,6 +1,6 @@
 /**
- * The GitHub REST calls of the drift pull request: a branch, a file written on
- * it, the one open pull request from it. Like api.ts, behind a small interface,
+ * The GitHub REST calls of the drift pull request and the room request flow: a
+ * branch, a file read from and written on it, the one open pull request from it. Like api.ts, behind a small interface,
  * with every failure turned into a UserError that never carries the token.
  */
 import { scrubSecrets } from "../secrets.ts";
@@ -14,8 +14,21 @@ export interface Pull {
   author: string;
 }
 
+/** A pull request's state, for the room request flow's closing. */
+export interface PullState {
+  number: number;
+  state: "open" | "closed";
+  merged: boolean;
+}
+
 export interface RepoApi {
   defaultBranch(): Promise<string>;
+  /** The commit a branch points at; null when there is no such branch. */
+  branchSha(branch: string): Promise<string | null>;
+  /** The file's text on a branch; null when it does not exist. */
+  getFile(path: string, branch: string): Promise<{ text: string } | null>;
+  /** A pull request's state; null when there is none with that number. */
+  getPull(number: number): Promise<PullState | null>;
   /** Points `branch` at `sha`, creating it or moving it there (force). */
   setBranch(branch: string, sha: string): Promise<void>;
   /** Commits `text` as `path` on `branch`. */
@@ -23,7 +36,10 @@ export interface RepoApi {
   /** The open pull requests whose head is `branch` of this repository. */
   openPullsFrom(branch: string): Promise<Pull[]>;
   createPull(input: { title: string; head: string; base: string; body: string }): Promise<Pull>;
-  updatePull(number: number, input: { body?: string; state?: "closed" }): Promise<Pull>;
+  updatePull(
+    number: number,
+    input: { title?: string; body?: string; state?: "closed" },
+  ): Promise<Pull>;
   commentOnPull(number: number, body: string): Promise<void>;
 }
 
@@ -53,6 +69,39 @@ export async function createRepoApi(
         return (await octokit.rest.repos.get({ owner, repo })).data.default_branch;
       } catch (err) {
         explain("read the repository's default branch", err);
+      }
+    },
+    async branchSha(branch) {
+      try {
+        return (await octokit.rest.git.getRef({ owner, repo, ref: `heads/${branch}` })).data.object
+          .sha;
+      } catch (err) {
+        if (status(err) === 404) return null;
+        explain(`read the branch ${branch}`, err);
+      }
+    },
+    async getFile(path, branch) {
+      try {
+        const res = await octokit.rest.repos.getContent({ owner, repo, path, ref: branch });
+        const data = res.data as { type?: string; content?: string };
+        if (data.type !== "file" || data.content === undefined) return null;
+        return { text: Buffer.from(data.content, "base64").toString("utf8") };
+      } catch (err) {
+        if (status(err) === 404) return null;
+        explain(`read ${path} on ${branch}`, err);
+      }
+    },
+    async getPull(pull_number) {
+      try {
+        const p = (await octokit.rest.pulls.get({ owner, repo, pull_number })).data;
+        return {
+          number: p.number,
+          state: p.state === "closed" ? "closed" : "open",
+          merged: p.merged || p.merged_at !== null,
+        };
+      } catch (err) {
+        if (status(err) === 404) return null;
+        explain(`read pull request #${pull_number}`, err);
       }
     },
     async setBranch(branch, sha) {

@@ -166,6 +166,6 @@ describe("action.yml", () => {
     const ws = workspace();
     const run = await runAction({ workspace: ws, inputs: { command: "destroy" }, env: env(ws) });
     assert.equal(run.outcome, "failure");
-    assert.match(run.log, /command must be validate, plan, apply or drift, not 'destroy'/);
+    assert.match(run.log, /command must be validate, plan, apply, drift or request, not 'destroy'/);
   });
 });

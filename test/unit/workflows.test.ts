@@ -98,7 +98,8 @@ describe("workflow files", () => {
   });
 
   it("declare least-privilege permissions and a timeout for every job", () => {
-    const allowedWrites = new Set(["pull-requests", "issues"]);
+    // contents: write only for the room request's branch (checked per job below).
+    const allowedWrites = new Set(["pull-requests", "issues", "contents"]);
     for (const file of workflows) {
       const wf = load(file);
       assert.deepEqual(wf["permissions"], { contents: "read" }, `${file}: top-level permissions`);
@@ -135,6 +136,53 @@ describe("workflow files", () => {
     assert.deepEqual(writes("apply.yml"), ["pull-requests"]);
     assert.deepEqual(writes("drift.yml"), ["contents", "issues", "pull-requests"]);
     assert.deepEqual(writes("ci.yml"), []);
+    // The request job writes its branch, its answer and its pull request; the plan job only comments.
+    const jobs = jobsOf(load(join(".github", "workflows", "room-request.yml")));
+    assert.deepEqual(
+      jobs.map(([name, job]) => [name, job["permissions"]]),
+      [
+        ["request", { contents: "write", issues: "write", "pull-requests": "write" }],
+        ["plan", { contents: "read", "pull-requests": "write" }],
+      ],
+    );
+    for (const file of ["plan.yml", "apply.yml", "drift.yml", "ci.yml"]) {
+      assert.ok(!writes(file).includes("contents"), `${file} writes contents`);
+    }
+  });
+
+  it("the room request runs the default branch's spaceform and passes the issue only as the event", () => {
+    const wf = load(join(".github", "workflows", "room-request.yml"));
+    assert.deepEqual(Object.keys(wf["on"] as Obj), ["issues", "issue_comment", "pull_request"]);
+    const text = readFileSync(join(root, ".github", "workflows", "room-request.yml"), "utf8");
+    // No issue or comment text in any expression: only numbers, labels, refs and names.
+    assert.doesNotMatch(text, /github\.event\.(issue|comment)\.(body|title)/);
+    for (const [, job] of jobsOf(wf)) {
+      const [checkout] = job["steps"] as Obj[];
+      assert.deepEqual(
+        (checkout?.["with"] as Obj)["ref"],
+        "${{ github.event.repository.default_branch }}",
+      );
+    }
+  });
+
+  it("the issue form asks for exactly the fields the request flow reads, and labels its issues", async () => {
+    const { FORM_LABELS } = await import("../../src/github/request-form.ts");
+    const { REQUEST_LABEL } = await import("../../src/github/request.ts");
+    const form = load(join(".github", "ISSUE_TEMPLATE", "add-room.yml")) as {
+      labels: string[];
+      body: { type: string; id?: string; attributes: { label?: string }; validations?: Obj }[];
+    };
+    assert.deepEqual(form.labels, [REQUEST_LABEL]);
+    const inputs = form.body.filter((b) => b.type === "input");
+    assert.deepEqual(
+      inputs.map((b) => [b.id, b.attributes.label, b.validations?.["required"]]),
+      [
+        ["room", FORM_LABELS.room, true],
+        ["key", FORM_LABELS.key, true],
+        ["position", FORM_LABELS.position, true],
+        ["chapter", FORM_LABELS.chapter, false],
+      ],
+    );
   });
 
   it("apply runs one at a time, never cancelled, behind an environment", () => {
@@ -208,9 +256,12 @@ describe("shell scripts in workflows and action.yml", () => {
 
   it("action.yml accepts exactly the documented commands", () => {
     const action = load("action.yml") as { inputs: Record<string, Obj> };
-    assert.match(String(action.inputs["command"]!["description"]), /validate.*plan.*apply.*drift/);
+    assert.match(
+      String(action.inputs["command"]!["description"]),
+      /validate.*plan.*apply.*drift.*request/,
+    );
     const install = stepsOf("action.yml").find((s) => s["name"] === "Install spaceform");
-    assert.match(String(install?.["run"]), /validate\|plan\|apply\|drift\)/);
+    assert.match(String(install?.["run"]), /validate\|plan\|apply\|drift\|request\)/);
     assert.match(String(install?.["run"]), /npm ci --prefix "\$GITHUB_ACTION_PATH"/);
   });
 });

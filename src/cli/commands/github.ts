@@ -275,9 +275,31 @@ export function githubCommand(setExit: (code: number) => void): CommandModule {
             }
           },
         })
+        .command({
+          command: "request [paths..]",
+          describe:
+            "room requests: check the room of an opened, edited or /recheck'ed request issue, answer in one comment, open the pull request; leave the room when the request closes unmerged",
+          builder: (a: Argv) =>
+            a
+              .positional("paths", {
+                type: "string",
+                array: true,
+                default: ["spaces/"],
+                describe: "the default branch's manifests",
+              })
+              .options({ ...authorOption }),
+          handler: async (argv) => {
+            const { runRequest } = await import("../request.ts");
+            await runRequest({
+              paths: argv["paths"],
+              commentAuthor: argv["comment-author"],
+              log: out,
+            });
+          },
+        })
         .demandCommand(
           1,
-          "Name a subcommand: plan-comment, check-plan-kind, apply-report or drift.",
+          "Name a subcommand: plan-comment, check-plan-kind, apply-report, drift or request.",
         ),
     handler: () => {},
   };
