@@ -56,5 +56,6 @@ export function addRoomEntry(
   // A flow-style `rooms: {}` gets block style once it has an entry.
   rooms.flow = false;
   rooms.set(room.key, entry);
-  return { ok: true, text: doc.toString() };
+  // No folding of long lines and no padding in flow collections: the file's own lines stay as written.
+  return { ok: true, text: doc.toString({ lineWidth: 0, flowCollectionPadding: false }) };
 }

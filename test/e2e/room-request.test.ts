@@ -1,0 +1,422 @@
+// The room request flow end to end: a member of server B (fed2) creates a room, invites the
+// managing account of server A (fed1) and opens the request form; action.yml's own steps (run
+// like a runner does) drive `spaceform github request` against both homeservers and the local
+// GitHub stand-in. One comment per request lists every house rule as a checkbox and is updated
+// in place on /recheck; once every rule holds a pull request adds the entry (comments of the
+// manifest kept) and its plan is clean; closing a request or its pull request unmerged leaves the
+// room. Issue bodies and room names are hostile input.
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { PLAN_MARKER } from "../../src/github/markers.ts";
+import { readRecord, REQUEST_MARKER } from "../../src/github/request-comment.ts";
+import { startFakeGitHub, type FakeGitHub } from "../fixtures/github/fake-github.ts";
+import { runAction, type ActionRun } from "../fixtures/github/run-action.ts";
+import { envFor, runCli, sdkClient } from "./apply.support.ts";
+import { eventually, federatedWorld, type FederatedWorld } from "./federation.support.ts";
+
+const MAIN_SHA = "a".repeat(40);
+
+describe("room requests on GitHub (federation, end to end)", () => {
+  let fw: FederatedWorld;
+  let gh: FakeGitHub;
+  let workspace: string;
+  let bot: string;
+  let manifestText: string;
+  const githubToken = `ghs_${randomBytes(18).toString("hex")}`;
+  const runs: ActionRun[] = [];
+  let runNumber = 0;
+
+  async function action(
+    inputs: Record<string, string>,
+    event: { name: string; payload: unknown },
+    cwd = workspace,
+  ): Promise<ActionRun> {
+    runNumber += 1;
+    const eventPath = join(cwd, `event-${runNumber}.json`);
+    writeFileSync(eventPath, JSON.stringify(event.payload));
+    const run = await runAction({
+      workspace: cwd,
+      inputs: {
+        "github-token": githubToken,
+        "matrix-homeserver": fw.world.hs.baseUrl,
+        "matrix-access-token": fw.world.bot.accessToken,
+        ...inputs,
+      },
+      env: {
+        GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
+        GITHUB_API_URL: gh.url,
+        GITHUB_SERVER_URL: "https://github.test",
+        GITHUB_EVENT_NAME: event.name,
+        GITHUB_EVENT_PATH: eventPath,
+        GITHUB_SHA: MAIN_SHA,
+        GITHUB_RUN_ID: String(runNumber),
+      },
+    });
+    runs.push(run);
+    return run;
+  }
+  const explain = (run: ActionRun): string =>
+    run.steps.map((s) => `${s.outcome.padEnd(8)} ${s.name}`).join("\n") +
+    `\n--- log ---\n${run.log}`;
+
+  const repository = { default_branch: "main", full_name: "community/spaces" };
+  const form = (f: { room: string; key: string; position: string; chapter?: string }): string =>
+    [
+      "### Room id or alias",
+      "",
+      f.room,
+      "",
+      "### Key",
+      "",
+      f.key,
+      "",
+      "### Position",
+      "",
+      f.position,
+      "",
+      "### Chapter",
+      "",
+      f.chapter ?? "_No response_",
+    ].join("\n");
+  function openRequest(body: string): number {
+    const number = Math.max(0, ...gh.issues.keys()) + 1;
+    gh.issues.set(number, {
+      number,
+      title: "Add my room to the space",
+      body,
+      state: "open",
+      labels: ["room-request"],
+      user: "member",
+      is_pull: false,
+    });
+    return number;
+  }
+  const issuePayload = (number: number, action: string) => {
+    const issue = gh.issues.get(number)!;
+    return {
+      action,
+      issue: {
+        number,
+        body: issue.body,
+        state: issue.state,
+        labels: issue.labels.map((name) => ({ name })),
+      },
+      repository,
+    };
+  };
+  const request = (number: number, action: string) =>
+    action === "recheck"
+      ? actionRun({
+          name: "issue_comment",
+          payload: { ...issuePayload(number, "created"), comment: { body: " /recheck\n" } },
+        })
+      : actionRun({ name: "issues", payload: issuePayload(number, action) });
+  const actionRun = (event: { name: string; payload: unknown }) =>
+    action({ command: "request" }, event);
+  const requestComments = (issue: number) =>
+    gh.comments.filter((c) => c.issue_number === issue && c.body.startsWith(REQUEST_MARKER));
+  const membership = async (roomId: string): Promise<string | undefined> => {
+    const r = await fetch(
+      `${fw.world.hs.baseUrl}/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.member/${encodeURIComponent(bot)}`,
+      { headers: { authorization: `Bearer ${fw.world.bot.accessToken}` } },
+    );
+    return r.ok ? ((await r.json()) as { membership: string }).membership : undefined;
+  };
+
+  /** A room on B by the member (room version 12: the member is its creator), inviting A's account. */
+  async function memberRoom(name: string): Promise<string> {
+    const { room_id } = await fw.memberClient.createRoom({
+      name,
+      room_version: "12",
+      invite: [bot],
+      power_level_content_override: { users: { [bot]: 100 } },
+    });
+    return room_id;
+  }
+
+  before(async () => {
+    fw = await federatedWorld({ name: "room request", diagnostic: () => undefined });
+    bot = fw.world.bot.userId;
+    gh = await startFakeGitHub();
+    gh.tokens.set(githubToken, { login: "github-actions[bot]" });
+    workspace = mkdtempSync(join(tmpdir(), "spaceform-room-request-"));
+    mkdirSync(join(workspace, "spaces"));
+    const kept = `    avatar: "mxc://${fw.world.hs.serverName}/logo"
+    power_levels:
+      users:
+        "${bot}": 100
+        "${fw.world.moderators[0].userId}": 50`;
+    manifestText = `# The space of the request test.
+version: 1
+space:
+  alias: "#${fw.world.aliasLocalpart("space")}"
+  name: Request test
+${kept.replace(/^ {2}/gm, "")}
+rooms:
+  # Chapters, one room each.
+  chapters:
+    alias: "#${fw.world.aliasLocalpart("chapters")}"
+    name: Chapters
+${kept}
+    rooms: {}
+policies:
+  admins: ["${bot}"]
+  forbid_encryption: true
+  require_avatar: error
+  min_moderators: 1
+  name_prefixes:
+    - match: "chapter-*"
+      prefix: "deRSE-chapter-"
+`;
+    writeFileSync(join(workspace, "spaces", "req.yaml"), manifestText);
+    gh.repository.commits.set(MAIN_SHA, new Map([["spaces/req.yaml", manifestText]]));
+    gh.repository.branches.set("main", MAIN_SHA);
+    // The default branch is applied: the space and the chapters subspace exist.
+    const applied = await runCli(
+      ["apply", "--auto-approve", "spaces"],
+      envFor(fw.world.hs, fw.world.bot),
+      {
+        cwd: workspace,
+      },
+    );
+    assert.equal(applied.code, 0, applied.stderr);
+  });
+
+  after(async () => {
+    await gh.close();
+    for (const run of runs) {
+      assert.equal(run.log.includes(githubToken), false, "the GitHub token leaked into a log");
+      assert.equal(run.log.includes(fw.world.bot.accessToken), false, "the Matrix token leaked");
+    }
+    for (const c of gh.comments) assert.equal(c.body.includes(fw.world.bot.accessToken), false);
+  });
+
+  let roomId: string;
+  let issue: number;
+  let pull: number;
+
+  it("answers a request with every house rule as a checkbox and the fix for each failure", async () => {
+    roomId = await memberRoom("Berlin <img src=x> @everyone [x](https://evil.example)");
+    issue = openRequest(
+      form({ room: roomId, key: "chapter-berlin", position: "60", chapter: "chapters" }),
+    );
+    const run = await request(issue, "opened");
+    assert.equal(run.outcome, "success", explain(run));
+    assert.equal(run.outputs["pull-request"], "", "no pull request while rules fail");
+    const [comment, ...more] = requestComments(issue);
+    assert.ok(comment);
+    assert.equal(more.length, 0);
+    const boxes = comment.body.split("\n").filter((l) => l.startsWith("- ["));
+    assert.deepEqual(
+      boxes.map((l) => l.slice(0, l.indexOf(":"))),
+      [
+        "- [x] **admins**",
+        "- [x] **forbid_encryption**",
+        "- [ ] **require_avatar**",
+        "- [x] **min_moderators**",
+        "- [ ] **name_prefixes**",
+        "- [x] **creators** (recommended)",
+      ],
+    );
+    assert.ok(
+      comment.body.includes("  - What to do: Set a room picture in the room's settings (General)."),
+    );
+    // The hostile name is text: no tag, no mention, no link.
+    assert.doesNotMatch(comment.body, /(^|[^\\])<img/);
+    assert.equal(comment.body.includes("@everyone"), false);
+    assert.equal(comment.body.includes("](https://evil"), false);
+    assert.ok(
+      comment.body.includes("\\<img src=x\\> @&#8203;everyone \\[x\\](https\\://evil.example)"),
+    );
+    assert.deepEqual(readRecord(comment.body), { room_id: roomId, joined_for_check: true });
+    assert.equal(await membership(roomId), "join", "the check accepted the invite");
+    assert.equal(gh.repository.pulls.size, 0);
+  });
+
+  it("on /recheck after the fixes, updates the one comment and opens the pull request", async () => {
+    await fw.memberClient.setRoomName(roomId, "deRSE-chapter-berlin");
+    await fw.memberClient.sendStateEvent(
+      roomId,
+      "m.room.avatar" as never,
+      {
+        url: `mxc://${fw.other.serverName}/logo`,
+      } as never,
+    );
+    const client = sdkClient(fw.world.hs, fw.world.bot);
+    await eventually(
+      "the fixes reach A",
+      () => client.getStateEvent(roomId, "m.room.name", ""),
+      (c) => (c as { name?: string }).name === "deRSE-chapter-berlin",
+    );
+    await eventually(
+      "the avatar reaches A",
+      () => client.getStateEvent(roomId, "m.room.avatar", "").catch(() => ({})),
+      (c) => typeof (c as { url?: string }).url === "string",
+    );
+    const run = await request(issue, "recheck");
+    assert.equal(run.outcome, "success", explain(run));
+    const comments = requestComments(issue);
+    assert.equal(comments.length, 1, "updated in place");
+    const body = comments[0]!.body;
+    assert.equal(body.includes("- [ ]"), false, body);
+    const [opened, ...others] = [...gh.repository.pulls.values()];
+    assert.ok(opened);
+    assert.equal(others.length, 0);
+    pull = opened.number;
+    assert.equal(run.outputs["pull-request"], String(pull));
+    assert.equal(opened.head, `spaceform/room-request-${issue}`);
+    assert.equal(opened.base, "main");
+    assert.ok(opened.body.endsWith(`Closes #${issue}`));
+    assert.ok(body.includes(`Pull request #${pull} adds the room to the space`));
+    assert.deepEqual(readRecord(body), {
+      room_id: roomId,
+      joined_for_check: true,
+      pull_request: pull,
+    });
+    // The entry, with every comment and the rest of the file as they were.
+    const edited = gh.repository.filesOn(opened.head).get("spaces/req.yaml");
+    assert.equal(
+      edited,
+      manifestText.replace(
+        "    rooms: {}\n",
+        `    rooms:\n      chapter-berlin:\n        id: "${roomId}"\n        order: "60"\n`,
+      ),
+    );
+    // A second /recheck updates the same branch and pull request.
+    const again = await request(issue, "recheck");
+    assert.equal(again.outcome, "success", explain(again));
+    assert.equal(gh.repository.pulls.size, 1);
+    assert.equal(requestComments(issue).length, 1);
+  });
+
+  it("the pull request's plan (as the workflow's plan job makes it) links the room and checks every rule", async () => {
+    const branch = `spaceform/room-request-${issue}`;
+    const head = {
+      sha: gh.repository.branches.get(branch)!,
+      files: gh.repository.filesOn(branch),
+    };
+    const dir = mkdtempSync(join(tmpdir(), "spaceform-room-request-pr-"));
+    mkdirSync(join(dir, "spaces"));
+    writeFileSync(join(dir, "spaces", "req.yaml"), head.files.get("spaces/req.yaml")!);
+    gh.addPull({ number: pull, head_sha: head.sha, merge_commit_sha: null, merged_at: null }, [
+      head.sha,
+    ]);
+    const run = await action(
+      { command: "plan" },
+      {
+        name: "pull_request",
+        payload: { pull_request: { number: pull, head: { sha: head.sha } } },
+      },
+      dir,
+    );
+    assert.equal(run.outcome, "success", explain(run));
+    assert.equal(run.outputs["exit-code"], "2");
+    const plan = JSON.parse(readFileSync(run.outputs["plan-file"]!, "utf8")) as {
+      refused: boolean;
+      diagnostics: { code: string }[];
+    };
+    assert.equal(plan.refused, false);
+    assert.deepEqual(
+      plan.diagnostics.map((d) => d.code),
+      ["policy.creators"],
+    );
+    const comments = gh.comments.filter(
+      (c) => c.issue_number === pull && c.body.startsWith(PLAN_MARKER),
+    );
+    assert.equal(comments.length, 1);
+  });
+
+  it("leaves the room when the pull request closes unmerged", async () => {
+    gh.repository.pulls.get(pull)!.state = "closed";
+    const run = await actionRun({
+      name: "pull_request",
+      payload: {
+        action: "closed",
+        pull_request: {
+          number: pull,
+          merged: false,
+          head: { ref: `spaceform/room-request-${issue}`, repo: { full_name: "community/spaces" } },
+        },
+        repository,
+      },
+    });
+    assert.equal(run.outcome, "success", explain(run));
+    assert.equal(await membership(roomId), "leave");
+    const [comment] = requestComments(issue);
+    assert.ok(comment?.body.includes("left"));
+    assert.equal(readRecord(comment!.body)?.left, true);
+  });
+
+  it("leaves the room when a request closes unmerged, and ignores a forged pull request", async () => {
+    const other = await memberRoom("deRSE-chapter-bonn");
+    const n = openRequest(
+      form({ room: other, key: "chapter-bonn", position: "70", chapter: "chapters" }),
+    );
+    assert.equal((await request(n, "opened")).outcome, "success");
+    assert.equal(await membership(other), "join");
+    // A pull request from a branch that looks like the flow's, but is not the request's.
+    const forged = await actionRun({
+      name: "pull_request",
+      payload: {
+        action: "closed",
+        pull_request: {
+          number: 999,
+          merged: false,
+          head: { ref: `spaceform/room-request-${n}`, repo: { full_name: "community/spaces" } },
+        },
+        repository,
+      },
+    });
+    assert.equal(forged.outcome, "success", explain(forged));
+    assert.equal(
+      await membership(other),
+      "join",
+      "a pull request the flow did not open changes nothing",
+    );
+    gh.issues.get(n)!.state = "closed";
+    const run = await request(n, "closed");
+    assert.equal(run.outcome, "success", explain(run));
+    assert.equal(await membership(other), "leave");
+  });
+
+  it("answers a hostile form with its mistakes, as text, without touching the homeserver", async () => {
+    const body = [
+      "### Room id or alias",
+      "",
+      "#x:y`; rm -rf / #",
+      "",
+      "### Key",
+      "",
+      "Bad Key <script>alert(1)</script>",
+      "",
+      "### Key",
+      "",
+      "second",
+      "",
+      "### Position",
+      "",
+      "60\u0007",
+    ].join("\n");
+    const n = openRequest(body);
+    const run = await request(n, "opened");
+    assert.equal(run.outcome, "success", explain(run));
+    const [comment] = requestComments(n);
+    assert.ok(comment);
+    assert.doesNotMatch(comment.body, /(^|[^\\])<script>/);
+    assert.deepEqual(
+      comment.body.split("\n").filter((l) => l.startsWith("- ")),
+      [
+        '- The field "Key" appears more than once.',
+        '- "Room id or alias" must be a room id (\\!…:server) or a room alias (#name:server), not "#x:y\\`; rm -rf / #".',
+        '- "Key" must be lower-case letters, digits, - and \\_ (starting with a letter or digit, at most 64, not "space" or "rooms"), not "Bad Key \\<script\\>alert(1)\\</script\\>".',
+        '- "Position" must be at most 50 plain characters (letters, digits, punctuation), not "60\\\\u0007".',
+      ],
+    );
+    // The form's answer, before any connection to the homeserver is made.
+    assert.ok(run.log.includes(`#${n}: the form needs a fix (4 problem(s)).`), run.log);
+  });
+});
