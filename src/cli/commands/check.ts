@@ -4,7 +4,6 @@
  * the power levels (and says so); joins nothing else and sends nothing else.
  */
 import type { CommandModule } from "yargs";
-import { UserError } from "../../diagnostics.ts";
 
 export interface CheckArgs {
   rooms: string[];
@@ -62,12 +61,6 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
       void preloadGateway().catch(() => undefined);
       const { manifests } = await loadOrThrow(args.manifest !== undefined ? [args.manifest] : []);
       const manifest = chooseManifest(manifests, args.under);
-      if (args.under !== undefined && args.manifest !== undefined) {
-        const { subspace } = await import("../../check/choose.ts");
-        if (!subspace(manifest, args.under)) {
-          throw new UserError(`${manifest.file} has no subspace with the key "${args.under}".`);
-        }
-      }
       const log = (line: string): void => {
         process.stderr.write(`${line}\n`);
       };
