@@ -46,9 +46,10 @@ const HOW_TO_RECHECK =
   "Fix what is unchecked in the room's settings, then edit this issue or comment `/recheck` to check again.";
 
 /** The comment for a form that could not be read. */
-export function formProblemsComment(problems: readonly string[]): string {
+export function formProblemsComment(problems: readonly string[], record?: RequestRecord): string {
   return [
     REQUEST_MARKER,
+    ...(record ? [recordLine(record)] : []),
     "### Room request: the form needs a fix",
     "",
     ...problems.map((p) => `- ${mdInline(p)}`),

@@ -81,20 +81,26 @@ async function check(
       );
     }
   }
+  const previous = await previousRecord(deps, issue);
   if (!form.ok || manifest === undefined) {
-    await upsertComment(api, issue, REQUEST_MARKER, commentAuthor, formProblemsComment(problems));
+    // The record stays: a room joined for an earlier check is still left when the request closes.
+    const body = formProblemsComment(problems, previous);
+    await upsertComment(api, issue, REQUEST_MARKER, commentAuthor, body);
     deps.log(`#${issue}: the form needs a fix (${problems.length} problem(s)).`);
     return { action: "form-problems", issue };
   }
   const request = form.request;
-  const previous = await previousRecord(deps, issue);
   const { gateway, managing } = await deps.matrix();
   const report = await checkRoom(gateway, manifest, request.room, { managing, key: request.key });
+  if (previous && previous.room_id !== report.room_id)
+    await leaveIfOnlyChecked(deps, gateway, previous);
   const record: RequestRecord = {
     room_id: report.room_id ?? previous?.room_id ?? request.room,
     joined_for_check:
       report.joinedForCheck ||
-      (previous?.joined_for_check === true && previous.room_id === report.room_id),
+      (previous?.joined_for_check === true &&
+        previous.left !== true &&
+        previous.room_id === report.room_id),
     ...(previous?.pull_request !== undefined ? { pull_request: previous.pull_request } : {}),
   };
   let pull: { number: number; url: string; created: boolean } | undefined;
@@ -197,16 +203,26 @@ async function close(deps: RequestDeps, issue: number, pull?: number): Promise<R
       await deps.repo.updatePull(pr.number, { state: "closed" });
     }
   }
-  const listed = deps.manifests.some((m) =>
-    allEntries(m.space).some((e) => e.id === record.room_id),
-  );
-  let left = false;
   const { managing, gateway } = await deps.matrix();
-  if (record.joined_for_check && record.left !== true && !listed && isRoomId(record.room_id)) {
-    await gateway.leave(record.room_id);
-    left = true;
-  }
+  const left = await leaveIfOnlyChecked(deps, gateway, record);
   await deps.api.updateIssueComment(found.id, closedComment(record, managing, left));
   deps.log(`#${issue}: closed unmerged; ${left ? `left ${record.room_id}` : "nothing to leave"}.`);
   return { action: "closed", issue, left };
+}
+
+/**
+ * Leaves the request's room if the managing account joined it only for a check and no manifest
+ * lists it (the request closed, or now names another room). True when it left.
+ */
+async function leaveIfOnlyChecked(
+  deps: RequestDeps,
+  gateway: RoomLeaver,
+  record: RequestRecord,
+): Promise<boolean> {
+  const roomId = record.room_id;
+  if (!record.joined_for_check || record.left === true || !isRoomId(roomId)) return false;
+  if (deps.manifests.some((m) => allEntries(m.space).some((e) => e.id === roomId))) return false;
+  await gateway.leave(roomId);
+  deps.log(`left ${roomId}, which was joined only to check it`);
+  return true;
 }

@@ -377,10 +377,28 @@ policies:
       "join",
       "a pull request the flow did not open changes nothing",
     );
+    // The member edits the request to name another room: the first one is left, the new one checked.
+    const third = await memberRoom("deRSE-chapter-koeln");
+    gh.issues.get(n)!.body = form({
+      room: third,
+      key: "chapter-koeln",
+      position: "80",
+      chapter: "chapters",
+    });
+    const edited = await request(n, "edited");
+    assert.equal(edited.outcome, "success", explain(edited));
+    assert.equal(await membership(other), "leave", "the room no longer requested is left");
+    assert.equal(await membership(third), "join");
     gh.issues.get(n)!.state = "closed";
     const run = await request(n, "closed");
     assert.equal(run.outcome, "success", explain(run));
-    assert.equal(await membership(other), "leave");
+    assert.equal(await membership(third), "leave");
+    // No avatar: its rules never all held, so no pull request was opened for it.
+    assert.deepEqual(readRecord(requestComments(n)[0]!.body), {
+      room_id: third,
+      joined_for_check: true,
+      left: true,
+    });
   });
 
   it("answers a hostile form with its mistakes, as text, without touching the homeserver", async () => {
