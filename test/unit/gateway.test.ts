@@ -199,6 +199,54 @@ describe("sdk gateway against a scripted server", () => {
     });
   });
 
+  it("reads a room summary (spec v1.15), or MSC3266's unstable one from an older server", async () => {
+    const V1 = "/_matrix/client/v1";
+    const stable = `${V1}/room_summary/${encodeURIComponent(ROOM)}`;
+    const unstable = `/_matrix/client/unstable/im.nheko.summary/summary/${encodeURIComponent(ROOM)}`;
+    hs.script(`GET ${stable}`, {
+      status: 200,
+      body: {
+        room_id: ROOM,
+        name: "R",
+        avatar_url: "mxc://e/a",
+        room_version: "12",
+        num_joined_members: 3,
+      },
+    });
+    const { g } = gateway();
+    assert.deepEqual(await g.roomSummary(ROOM, ["example.org", "other.org"]), {
+      room_id: ROOM,
+      name: "R",
+      avatar_url: "mxc://e/a",
+      room_version: "12",
+    });
+    assert.equal(hs.seen[0]?.url, `${stable}?via=example.org&via=other.org`);
+
+    hs.reset(); // the stable path is unknown (M_UNRECOGNIZED): the unstable one answers
+    hs.script(`GET ${unstable}`, {
+      status: 200,
+      body: { room_id: ROOM, "im.nheko.summary.encryption": "m.megolm.v1.aes-sha2" },
+    });
+    assert.deepEqual(await g.roomSummary(ROOM, []), {
+      room_id: ROOM,
+      encryption: "m.megolm.v1.aes-sha2",
+    });
+
+    hs.reset(); // a room the server does not know: null, and no second question
+    hs.script(`GET ${stable}`, { status: 404, body: { errcode: "M_NOT_FOUND", error: "no room" } });
+    assert.equal(await g.roomSummary(ROOM, []), null);
+    assert.equal(hs.count(`GET ${unstable}`), 0);
+  });
+
+  it("leaves a room with POST /rooms/{id}/leave", async () => {
+    const path = `${V3}/rooms/${encodeURIComponent(ROOM)}/leave`;
+    hs.script(`POST ${path}`, { status: 200, body: {} });
+    const { g } = gateway();
+    await g.leave(ROOM);
+    assert.equal(hs.count(`POST ${path}`), 1);
+    assert.deepEqual(g.requestCount().byKind, { "POST /leave": 1 });
+  });
+
   it("a server that is not a homeserver gives a plain message, not a stack of SDK text", async () => {
     hs.script(`GET ${V3}/account/whoami`, {
       status: 502,

@@ -230,3 +230,13 @@ describe("plan: house rules of an invited room", () => {
     ]);
   });
 });
+
+describe("the members' page names the creators rule only when it is required", () => {
+  it("adds one sentence for creators: require, none for warn", async () => {
+    const { houseRules } = await import("../../src/page/rules.ts");
+    assert.deepEqual(houseRules(policies({ creators: "warn" })), []);
+    assert.deepEqual(houseRules(policies({ creators: "require" })), [
+      "In a room of room version 12, the account that manages the space is one of the room's creators (creators have power above every level, which nobody can take away).",
+    ]);
+  });
+});
