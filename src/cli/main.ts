@@ -76,7 +76,7 @@ export async function main(argv: string[]): Promise<number> {
       )
       .epilogue(
         [
-          "Connection: plan, apply and import read MATRIX_HOMESERVER (base URL, e.g. https://matrix.org)",
+          "Connection: plan, apply, import and check read MATRIX_HOMESERVER (base URL, e.g. https://matrix.org)",
           "and MATRIX_ACCESS_TOKEN (the managing account's token; never printed).",
           "Colour is off under NO_COLOR or when output is not a terminal.",
           "Docs: docs/manifest.md, docs/plan-format.md, docs/github.md",
