@@ -15,9 +15,15 @@ export interface PlanOptions {
   unlinkUnmanaged: boolean;
   /** Refuse a plan that removes more space children than this (default 5). */
   maxChildRemovals: number;
+  /** Refuse a plan that upgrades more rooms than this (default 10). */
+  maxUpgrades: number;
 }
 
-export const DEFAULT_PLAN_OPTIONS: PlanOptions = { unlinkUnmanaged: false, maxChildRemovals: 5 };
+export const DEFAULT_PLAN_OPTIONS: PlanOptions = {
+  unlinkUnmanaged: false,
+  maxChildRemovals: 5,
+  maxUpgrades: 10,
+};
 
 export interface PlanContext {
   desired: Manifest;

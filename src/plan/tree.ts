@@ -4,7 +4,7 @@ import { contentOf, str } from "../matrix/vocabulary.ts";
 import type { PlanContext } from "./context.ts";
 import type { Change, ChangeAction, TreeNode } from "./model.ts";
 
-const ACTION_RANK: Record<ChangeAction, number> = { update: 1, create: 2, delete: 3 };
+const ACTION_RANK: Record<ChangeAction, number> = { update: 1, create: 2, replace: 3, delete: 4 };
 
 export function buildTree(ctx: PlanContext, e: Entry, changes: readonly Change[]): TreeNode {
   let action: ChangeAction | undefined;

@@ -56,6 +56,11 @@ function recordingGateway(
       rooms += 1;
       return Promise.resolve(`!new${rooms}:test` as RoomId);
     },
+    upgradeRoom: (roomId, version, creators) => {
+      record("upgradeRoom", roomId, version, creators);
+      rooms += 1;
+      return Promise.resolve(`!new${rooms}:test` as RoomId);
+    },
     sendState: (roomId, type, stateKey, content) => {
       record("sendState", roomId, type, stateKey, content);
       return Promise.resolve();
