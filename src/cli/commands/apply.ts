@@ -100,10 +100,10 @@ export function applyCommand(setExit: (code: number) => void): CommandModule<obj
           env: process.env,
           log,
           plan: {
-          unlinkUnmanaged: args["unlink-unmanaged"],
-          maxRemovals: args["max-removals"],
-          maxUpgrades: args["max-upgrades"],
-        },
+            unlinkUnmanaged: args["unlink-unmanaged"],
+            maxRemovals: args["max-removals"],
+            maxUpgrades: args["max-upgrades"],
+          },
         });
         for (const d of run.loadWarnings) process.stderr.write(formatDiagnostic(d, err));
         plan = run.plan;
