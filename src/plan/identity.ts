@@ -16,6 +16,7 @@ import {
   markerOf,
   replacementOf,
   roomVersionOf,
+  stateMarkerOf,
   type MarkerContent,
 } from "../matrix/vocabulary.ts";
 import type { LiveRoom, LiveState } from "../state/model.ts";
@@ -139,12 +140,20 @@ export function identifyEntries(desired: Manifest, actual: LiveState, entries: r
       }
       const { room } = followed;
       const { matchedBy } = found;
-      if (room !== found.room) {
+      const predecessors = successors.before(room);
+      // Said until spaceform has marked the new room (or for good, for an entry pinned to the old id).
+      const upgradedFrom =
+        room !== found.room
+          ? found.room
+          : stateMarkerOf(room) === undefined
+            ? predecessors.at(-1)
+            : undefined;
+      if (upgradedFrom) {
         warnings.push({
           entry,
           field: matchedBy === "marker" ? "" : matchedBy,
           code: "identity.upgraded",
-          message: `${found.room.room_id} was upgraded: its tombstone points to ${room.room_id} (room version ${roomVersionOf(room)}), which this plan manages instead.`,
+          message: `${upgradedFrom.room_id} was upgraded: its tombstone points to ${room.room_id} (room version ${roomVersionOf(room)}), which this plan manages instead.`,
         });
       }
       const readable =
@@ -167,7 +176,7 @@ export function identifyEntries(desired: Manifest, actual: LiveState, entries: r
           room,
           matchedBy,
           invited: room.membership === "invite",
-          predecessors: successors.before(room),
+          predecessors,
           ...(marker ? { marker } : {}),
         });
       }

@@ -305,6 +305,12 @@ describe("identity across upgrades", () => {
       [
         "warning",
         "identity.upgraded",
+        "space.alias",
+        `${S} was upgraded: its tombstone points to ${S2} (room version 12), which this plan manages instead.`,
+      ],
+      [
+        "warning",
+        "identity.upgraded",
         "rooms.general.id",
         `${G} was upgraded: its tombstone points to ${G2} (room version 12), which this plan manages instead.`,
       ],
