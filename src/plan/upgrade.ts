@@ -10,6 +10,7 @@
  * itself (the marker, links, allow lists, …; upgrade-relink.ts), and `retarget` turns the
  * placeholder into the `{created: entry}` references the applier fills in.
  */
+import { formatFieldPath } from "../manifest/fieldpath.ts";
 import type { Entry } from "../manifest/model.ts";
 import { serverOf } from "../matrix/ids.ts";
 import {
@@ -193,7 +194,7 @@ function carriedChanges(ctx: PlanContext, out: FieldOut, e: Entry, up: PlannedUp
   for (const [alias, target] of Object.entries(ctx.actual.aliases)) {
     if (target !== placeholderId(e.address) || serverOf(alias) !== ctx.serverName) continue;
     addresses.push(
-      out.change(e, ctx.fieldPath(e, `aliases[${JSON.stringify(alias)}]`), "update", oldId, {
+      out.change(e, ctx.fieldPath(e, formatFieldPath(["aliases", alias])), "update", oldId, {
         $room: e.address,
       }),
     );

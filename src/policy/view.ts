@@ -4,7 +4,13 @@
  * apply, import what the live room holds now.
  */
 import { roomPowerLevels } from "../matrix/powerlevels.ts";
-import { contentOf, isEncrypted, str, unlimitedCreators } from "../matrix/vocabulary.ts";
+import {
+  contentOf,
+  creatorsHavePower,
+  isEncrypted,
+  str,
+  unlimitedCreators,
+} from "../matrix/vocabulary.ts";
 import type { RoomSettings } from "../manifest/model.ts";
 import type { LiveRoom } from "../state/model.ts";
 import type { PolicyRoomView } from "./index.ts";
@@ -63,14 +69,19 @@ export function liveRoomFacts(room: LiveRoom): RoomFacts {
   };
 }
 
-/** What the manifest alone says about a room (absent fields are not known). */
+/**
+ * What the manifest alone says about a room (absent fields are not known). In room version
+ * 12 the creators have unlimited power without being listed in `users`, and who they are is
+ * known only from the live room: the users are then left to the planner's check.
+ */
 export function declaredRoomFacts(e: RoomSettings): RoomFacts {
+  const v12 = e.room_version !== undefined && creatorsHavePower(e.room_version);
   return {
     ...(e.name !== undefined ? { name: e.name } : {}),
     ...(e.avatar !== undefined ? { hasAvatar: true } : {}),
     ...(e.encrypted !== undefined ? { encrypted: e.encrypted } : {}),
-    ...(e.power_levels?.users !== undefined ? { users: e.power_levels.users } : {}),
-    ...(e.power_levels?.users_default !== undefined
+    ...(e.power_levels?.users !== undefined && !v12 ? { users: e.power_levels.users } : {}),
+    ...(e.power_levels?.users_default !== undefined && !v12
       ? { usersDefault: e.power_levels.users_default }
       : {}),
   };
