@@ -5,6 +5,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { applyPlan } from "../../src/apply/apply.ts";
+import { renderPlan } from "../../src/cli/run-plan.ts";
+import { checkSavedPlan, parseSavedPlan } from "../../src/cli/saved-plan.ts";
 import type { Plan } from "../../src/plan/model.ts";
 import { freshWorld, type TestUser, type World } from "../homeserver/harness.ts";
 import { applyWith, connectAs, manifestDir, planWith, writeManifest } from "./apply.support.ts";
@@ -159,7 +161,11 @@ describe("room upgrades (end to end)", () => {
       ["space", ...ROOMS.map((k) => `rooms.${k}`)],
     );
     assert.equal(plan.resource_summary?.replace, 6);
-    const applied = await applyWith(bot, plan);
+    // Saved and applied as a saved plan: valid against the plan schema, and what spaceform plans.
+    const saved = parseSavedPlan(renderPlan(plan, "json", false));
+    assert.ok(saved);
+    await checkSavedPlan(saved, bot, () => undefined);
+    const applied = await applyWith(bot, saved);
     assert.equal(applied.ok, true, applied.failure?.error);
 
     await assertUpgraded(world, client, ids);
