@@ -18,7 +18,7 @@ import { packageFile } from "../package-root.ts";
 import { loadManifests } from "../manifest/load.ts";
 import { fingerprintState } from "../plan/fingerprint.ts";
 import { PLAN_FORMAT_VERSION, combinePlans, type Plan, type SpacePlan } from "../plan/model.ts";
-import { DEFAULT_PLAN_OPTIONS, planSpace } from "../plan/planner.ts";
+import { planSpace } from "../plan/planner.ts";
 import { readLiveState } from "../state/read.ts";
 import { VERSION } from "../version.ts";
 import type { Connection } from "./run-plan.ts";
@@ -116,7 +116,7 @@ export async function checkSavedPlan(
       planSpace(manifest, live, {
         unlinkUnmanaged: plan.options.unlink_unmanaged,
         maxChildRemovals: plan.options.max_removals,
-        maxUpgrades: plan.options.max_upgrades ?? DEFAULT_PLAN_OPTIONS.maxUpgrades,
+        maxUpgrades: plan.options.max_upgrades,
       }),
     );
   }

@@ -9,7 +9,7 @@
  */
 import type { Diagnostic } from "../diagnostics.ts";
 
-export const PLAN_FORMAT_VERSION = 1;
+export const PLAN_FORMAT_VERSION = 2;
 
 /**
  * The actions, and the symbols every renderer prints for them. `replace` is a room upgrade:
@@ -143,7 +143,7 @@ export interface Summary {
   create: number;
   update: number;
   delete: number;
-  /** Rooms upgraded (absent in plans saved by releases before upgrades). */
+  /** Rooms upgraded; present only when there is one, so plans without upgrades read as before. */
   replace?: number;
 }
 
@@ -174,8 +174,7 @@ export function entryAction(changes: readonly Change[]): ChangeAction {
 export interface PlanOptionsRecord {
   unlink_unmanaged: boolean;
   max_removals: number;
-  /** Absent in plans saved by releases before upgrades (then the default applies). */
-  max_upgrades?: number;
+  max_upgrades: number;
 }
 
 export const DEFAULT_PLAN_OPTIONS_RECORD: PlanOptionsRecord = {
