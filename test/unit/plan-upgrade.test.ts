@@ -262,15 +262,19 @@ describe("room upgrades in the plan", () => {
 });
 
 describe("identity across upgrades", () => {
+  /** The old rooms after POST /upgrade of both: tombstoned, nothing else changed. */
+  const tombstoned = (): LiveRoom[] => [
+    spaceRoom(S, "10", [
+      marker("space"),
+      child(G, { order: "10", suggested: true }),
+      tombstone(S2),
+    ]),
+    plainRoom(G, "10", [marker("general"), allow(S), parentOf(S), tombstone(G2)]),
+  ];
   /** The world after POST /upgrade of both rooms, before any re-linking (by hand, or cut short). */
   function upgradedByHand(): LiveRoom[] {
     return [
-      spaceRoom(S, "10", [
-        marker("space"),
-        child(G, { order: "10", suggested: true }),
-        tombstone(S2),
-      ]),
-      plainRoom(G, "10", [marker("general"), allow(S), parentOf(S), tombstone(G2)]),
+      ...tombstoned(),
       spaceRoom(S2, "12", [
         canonical("#demo:example.org"),
         child(G, { order: "10", suggested: true }),
@@ -337,12 +341,7 @@ describe("identity across upgrades", () => {
 
   it("plans nothing once the upgrade is complete", () => {
     const done = [
-      spaceRoom(S, "10", [
-        marker("space"),
-        child(G, { order: "10", suggested: true }),
-        tombstone(S2),
-      ]),
-      plainRoom(G, "10", [marker("general"), allow(S), parentOf(S), tombstone(G2)]),
+      ...tombstoned(),
       spaceRoom(S2, "12", [
         marker("space"),
         canonical("#demo:example.org"),
