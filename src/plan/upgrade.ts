@@ -120,8 +120,9 @@ export function afterUpgrades(
   for (const [entry, up] of upgrades) moved.set(up.from.room_id, placeholderId(entry));
   const aliases: Record<string, RoomId | null> = {};
   for (const [alias, target] of Object.entries(actual.aliases)) {
-    const to = target !== null && serverOf(alias) === actual.server_name && moved.get(target);
-    aliases[alias] = to !== undefined && to !== false ? (to as RoomId) : target;
+    const local = target !== null && serverOf(alias) === actual.server_name;
+    const to = local ? moved.get(target) : undefined;
+    aliases[alias] = to !== undefined ? (to as RoomId) : target;
   }
   return { ...actual, aliases };
 }

@@ -7,9 +7,22 @@ import { describe, it } from "node:test";
 import { applyPlan } from "../../src/apply/apply.ts";
 import { renderPlan } from "../../src/cli/run-plan.ts";
 import { checkSavedPlan, parseSavedPlan } from "../../src/cli/saved-plan.ts";
+import type { RoomId } from "../../src/matrix/ids.ts";
 import type { Plan } from "../../src/plan/model.ts";
+import { upgradedRoom } from "../../src/plan/upgrade.ts";
+import type { LiveRoom } from "../../src/state/model.ts";
 import { freshWorld, type TestUser, type World } from "../homeserver/harness.ts";
 import { applyWith, connectAs, manifestDir, planWith, writeManifest } from "./apply.support.ts";
+
+/** JSON with object keys sorted, so contents compare whatever order the server wrote them in. */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
+  if (v !== null && typeof v === "object") {
+    const entries = Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(",")}}`;
+  }
+  return JSON.stringify(v);
+}
 
 const ROOMS = ["general", "introductions", "jobs", "events", "offtopic"] as const;
 
@@ -112,6 +125,12 @@ async function assertUpgraded(
     assert.equal(tomb["replacement_room"], id, `the tombstone of ${key}'s old room`);
     const create = await client.state(id, "m.room.create");
     assert.equal(create["room_version"], "12");
+    // Power carried by the v12 rules: the managing account is the creator, so not in users,
+    // and replacing the room again needs more than ordinary state.
+    const pl = await client.state(id, "m.room.power_levels");
+    assert.equal((pl["users"] as Record<string, unknown>)[world.bot.userId], undefined);
+    const events = pl["events"] as Record<string, number>;
+    assert.ok((events["m.room.tombstone"] ?? 0) > Number(pl["state_default"]), JSON.stringify(pl));
     const marker = await client.state(id, "dev.spaceform.entry");
     assert.deepEqual(marker, { manifest: "upgrade", key });
   }
@@ -204,6 +223,34 @@ describe("room upgrades (end to end)", () => {
     assert.equal(applied.ok, true, applied.failure?.error);
     await assertUpgraded(world, client, ids);
     assert.deepEqual((await planWith(bot, [file])).plan.changes, []);
+  });
+
+  it("Synapse's upgrade leaves the new room as the planner predicts", async (t) => {
+    const { world, client, ids } = await setUp(t);
+    for (const key of ["space", "general"]) {
+      const oldId = ids[key] ?? "";
+      const from: LiveRoom = {
+        room_id: oldId as RoomId,
+        membership: "join",
+        state: (await client.allState(oldId)).filter(
+          (e) => e.type !== "m.room.member" || e.state_key === world.bot.userId,
+        ),
+        directory_visibility: (await client.visibility(oldId)) as "public" | "private",
+      };
+      const predicted = upgradedRoom(key, { from, version: "12", creators: [] }, world.bot.userId);
+      const newId = await client.upgrade(oldId, "12");
+      const actual = (await client.allState(newId)).filter((e) => e.type !== "m.room.member");
+      const shape = (events: readonly { type: string; state_key: string; content: object }[]) =>
+        events
+          .filter((e) => e.type !== "m.room.member" && e.type !== "m.room.create")
+          .map((e) => `${e.type} ${e.state_key} ${canonicalJson(e.content)}`)
+          .sort();
+      assert.deepEqual(shape(actual), shape(predicted.state), key);
+      const create = actual.find((e) => e.type === "m.room.create");
+      assert.deepEqual(create?.content, predicted.state[0]?.content);
+      assert.equal(await client.visibility(newId), predicted.directory_visibility);
+      assert.equal(await client.alias(world.alias(key)), newId, "the local alias moved");
+    }
   });
 
   it("follows a room upgraded by hand instead of managing the dead one", async (t) => {
