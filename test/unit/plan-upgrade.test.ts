@@ -339,6 +339,26 @@ describe("identity across upgrades", () => {
     );
   });
 
+  it("ignores a tombstone that names no room, and stops at a tombstone cycle", () => {
+    const hostile = v10World().map((r) =>
+      r.room_id === G
+        ? {
+            ...r,
+            state: [...r.state, ev("m.room.tombstone", { replacement_room: "\u001b[31m!x" })],
+          }
+        : r,
+    );
+    const p = planSpace(manifest(tree(undefined)), live(hostile, aliases));
+    assert.deepEqual(p.changes, []);
+    assert.deepEqual(p.diagnostics, []);
+    const cycle = v10World().map((r) =>
+      r.room_id === G ? { ...r, state: [...r.state, tombstone(G2)] } : r,
+    );
+    cycle.push(plainRoom(G2, "12", [tombstone(G)]));
+    const q = planSpace(manifest(tree(undefined)), live(cycle, aliases));
+    assert.equal(q.tree.children[0]?.room_id, G2);
+  });
+
   it("plans nothing once the upgrade is complete", () => {
     const done = [
       ...tombstoned(),
