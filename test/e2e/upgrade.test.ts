@@ -225,6 +225,38 @@ describe("room upgrades (end to end)", () => {
     assert.deepEqual((await planWith(bot, [file])).plan.changes, []);
   });
 
+  it("finishes an apply that stopped right after upgrading the space", async (t) => {
+    const { world, bot, client, file, dir, ids } = await setUp(t);
+    await writeManifest(dir, "upgrade", manifest(world, "12"));
+    const { plan } = await planWith(bot, [file]);
+    // The process dies right after its first step, the space's upgrade, has completed.
+    const stop = new Error("the apply was stopped");
+    await assert.rejects(
+      applyPlan(plan, bot.gateway, {
+        progress: (event) => {
+          if (event.kind === "step" && event.index === 1) throw stop;
+        },
+      }),
+      stop,
+    );
+    assert.notEqual(await client.alias(world.alias("space")), ids["space"]);
+
+    const resumed = (await planWith(bot, [file])).plan;
+    assert.equal(resumed.refused, false, JSON.stringify(resumed.diagnostics));
+    assert.deepEqual(
+      resumed.changes.filter((c) => c.action === "replace").map((c) => c.address),
+      ROOMS.map((k) => `rooms.${k}`),
+    );
+    assert.deepEqual(
+      resumed.diagnostics.map((d) => [d.code, d.path]),
+      [["identity.upgraded", "space.alias"]],
+    );
+    const applied = await applyWith(bot, resumed);
+    assert.equal(applied.ok, true, applied.failure?.error);
+    await assertUpgraded(world, client, ids);
+    assert.deepEqual((await planWith(bot, [file])).plan.changes, []);
+  });
+
   it("Synapse's upgrade leaves the new room as the planner predicts", async (t) => {
     const { world, client, ids } = await setUp(t);
     for (const key of ["space", "general"]) {
