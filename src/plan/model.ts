@@ -151,8 +151,9 @@ export interface Summary {
  * The plan counted Terraform-style, by resource: `create` rooms and spaces made
  * new, `update` existing rooms and spaces with any change of their own (fields,
  * a new link into a space, joining), `delete` space links removed (spaceform
- * never deletes a room). `field_changes`: the changes that are not a whole new
- * room (a new room, with all its fields and its link, is one resource).
+ * never deletes a room), `replace` rooms and spaces upgraded. `field_changes`: the
+ * changes that are not a whole new room (a new room, with all its fields and its link,
+ * is one resource) nor an upgrade itself.
  */
 export interface ResourceSummary extends Summary {
   field_changes: number;
@@ -236,7 +237,9 @@ export function summarizeResources(changes: readonly Change[]): ResourceSummary 
     else if (replaced) s.replace += 1;
     else if (list.some((c) => c.action !== "delete")) s.update += 1;
     s.delete += list.filter((c) => c.action === "delete").length;
-    s.field_changes += list.filter((c) => !(c.address === c.entry && c.action === "create")).length;
+    s.field_changes += list.filter(
+      (c) => !(c.address === c.entry && (c.action === "create" || c.action === "replace")),
+    ).length;
   }
   return withoutZeroReplace(s);
 }
