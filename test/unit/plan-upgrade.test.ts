@@ -219,6 +219,33 @@ describe("room upgrades in the plan", () => {
     });
   });
 
+  it("reports an alias on another server, which the upgrade cannot move", () => {
+    const rooms = v10World().map((r) =>
+      r.room_id === G
+        ? {
+            ...r,
+            state: r.state.map((e) =>
+              e.type === "m.room.canonical_alias"
+                ? ev(e.type, { alias: "#general:example.org", alt_aliases: ["#g:other.org"] })
+                : e,
+            ),
+          }
+        : r,
+    );
+    const p = planSpace(manifest(tree(undefined, { room_version: "12" })), live(rooms, aliases));
+    assert.deepEqual(
+      p.diagnostics.map((d) => [d.severity, d.code, d.path, d.message]),
+      [
+        [
+          "warning",
+          "upgrade.foreign-alias",
+          "rooms.general",
+          `#g:other.org is an alias on another homeserver; the upgrade cannot move it, so it keeps pointing at the old room ${G}.`,
+        ],
+      ],
+    );
+  });
+
   it("refuses an upgrade the managing account lacks the power to tombstone", () => {
     const rooms = v10World().map((r) =>
       r.room_id === G
