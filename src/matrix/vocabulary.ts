@@ -137,6 +137,24 @@ export function replacementOf(room: RoomLike): string | undefined {
   return replacement !== undefined && isRoomId(replacement) ? replacement : undefined;
 }
 
+/** The room this one says it replaced (`m.room.create`'s `predecessor.room_id`). */
+export function predecessorOf(room: RoomLike): string | undefined {
+  const predecessor = contentOf(room, "m.room.create")?.["predecessor"];
+  return isObject(predecessor) ? str(predecessor["room_id"]) : undefined;
+}
+
+/**
+ * Whether `successor` really replaced `old`: the old room's tombstone names it and its create
+ * event names the old room as predecessor, as an upgrade writes both. A tombstone alone is not
+ * enough: anyone with the power to send one could point a managed room at any other room.
+ */
+export function isUpgradeOf(
+  successor: RoomLike & { room_id: string },
+  old: RoomLike & { room_id: string },
+): boolean {
+  return replacementOf(old) === successor.room_id && predecessorOf(successor) === old.room_id;
+}
+
 /**
  * The state `POST /rooms/{id}/upgrade` copies into the new room (Synapse 1.160, checked on the
  * local server): these types, and a space's `m.space.child` links unchanged. Not copied: custom

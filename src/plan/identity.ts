@@ -13,6 +13,7 @@
 import type { Entry, Manifest } from "../manifest/model.ts";
 import { qualifyAlias } from "../matrix/ids.ts";
 import {
+  isUpgradeOf,
   markerOf,
   replacementOf,
   roomVersionOf,
@@ -210,7 +211,10 @@ function upgradeChains(actual: LiveState) {
   const replacedBy = new Map<string, LiveRoom>();
   for (const room of actual.rooms) {
     const next = replacementOf(room);
-    if (next !== undefined && !replacedBy.has(next)) replacedBy.set(next, room);
+    const successor = next !== undefined ? byId.get(next) : undefined;
+    if (successor && isUpgradeOf(successor, room) && !replacedBy.has(successor.room_id)) {
+      replacedBy.set(successor.room_id, room);
+    }
   }
   /** The newest room id known along the tombstones from `roomId`. */
   const latest = (roomId: string): string => {
@@ -243,6 +247,14 @@ function upgradeChains(actual: LiveState) {
             field: "",
             message: `${current.room_id} was upgraded to ${next}, which the managing account ${actual.user_id} has not joined; spaceform manages neither the dead room nor a new one in its place.`,
             hint: `Have ${actual.user_id} join ${next} (or invite it), then plan again.`,
+          };
+        }
+        if (!isUpgradeOf(successor, current)) {
+          return {
+            code: "identity.upgrade-unconfirmed",
+            field: "",
+            message: `the tombstone of ${current.room_id} points to ${next}, whose create event does not name ${current.room_id} as its predecessor; spaceform follows only a real upgrade.`,
+            hint: `Check who sent the tombstone in ${current.room_id}; pin the entry with id: to the room it should manage.`,
           };
         }
         seen.add(next);

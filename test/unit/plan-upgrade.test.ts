@@ -18,15 +18,23 @@ const PL = ev("m.room.power_levels", {
   events: { "m.room.tombstone": 100 },
 });
 
+/** The room an upgrade made: its create event names the room it replaced. */
+const successorOf: Record<string, string> = {
+  "!s2hash": "!s:example.org",
+  "!g2hash": "!g:example.org",
+};
+const created = (id: string, content: Record<string, unknown>) => {
+  const old = successorOf[id];
+  return ev(
+    "m.room.create",
+    old !== undefined ? { ...content, predecessor: { room_id: old } } : content,
+  );
+};
 function spaceRoom(id: string, version: string, state: StateEvent[]): LiveRoom {
-  return bareRoom(id, [
-    ev("m.room.create", { room_version: version, type: "m.space" }),
-    PL,
-    ...state,
-  ]);
+  return bareRoom(id, [created(id, { room_version: version, type: "m.space" }), PL, ...state]);
 }
 function plainRoom(id: string, version: string, state: StateEvent[], over: Partial<LiveRoom> = {}) {
-  return bareRoom(id, [ev("m.room.create", { room_version: version }), PL, ...state], over);
+  return bareRoom(id, [created(id, { room_version: version }), PL, ...state], over);
 }
 const allow = (...ids: string[]) =>
   ev("m.room.join_rules", {
@@ -384,6 +392,32 @@ describe("identity across upgrades", () => {
     cycle.push(plainRoom(G2, "12", [tombstone(G)]));
     const q = planSpace(manifest(tree(undefined)), live(cycle, aliases));
     assert.equal(q.tree.children[0]?.room_id, G2);
+  });
+
+  it("follows only a real upgrade: a tombstone whose target does not name the room is refused", () => {
+    const rooms = upgradedByHand().map((r) =>
+      r.room_id === G2
+        ? {
+            ...r,
+            state: r.state.map((e) =>
+              e.type === "m.room.create" ? ev(e.type, { room_version: "12" }) : e,
+            ),
+          }
+        : r,
+    );
+    const p = planSpace(
+      manifest(tree("12")),
+      live(rooms, { ...moved, "#general:example.org": G as RoomId }),
+    );
+    assert.deepEqual(
+      p.diagnostics.filter((d) => d.severity === "error").map((d) => [d.code, d.message]),
+      [
+        [
+          "identity.upgrade-unconfirmed",
+          `the tombstone of ${G} points to ${G2}, whose create event does not name ${G} as its predecessor; spaceform follows only a real upgrade.`,
+        ],
+      ],
+    );
   });
 
   it("plans nothing once the upgrade is complete", () => {
