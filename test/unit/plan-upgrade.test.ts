@@ -87,6 +87,15 @@ function changeAt(p: ReturnType<typeof planSpace>, address: string): Change {
   return c;
 }
 
+/** The v10 world with one event of `general` replaced (or several events, by `state`). */
+function generalWith(change: (state: StateEvent[]) => StateEvent[]): LiveRoom[] {
+  return v10World().map((r) => (r.room_id === G ? { ...r, state: change(r.state) } : r));
+}
+const replacing =
+  (type: string, content: Record<string, unknown>) =>
+  (state: StateEvent[]): StateEvent[] =>
+    state.map((e) => (e.type === type ? ev(type, content) : e));
+
 const lines = (p: ReturnType<typeof planSpace>) => ({
   changes: p.changes.map((c) => `${c.action} ${c.address}`),
   steps: p.steps.map(
@@ -181,16 +190,7 @@ describe("room upgrades in the plan", () => {
   });
 
   it("gives the tombstone a level above state_default when the copied levels do not", () => {
-    const rooms = v10World().map((r) =>
-      r.room_id === G
-        ? {
-            ...r,
-            state: r.state.map((e) =>
-              e.type === "m.room.power_levels" ? ev(e.type, { users: { [BOT]: 100 } }) : e,
-            ),
-          }
-        : r,
-    );
+    const rooms = generalWith(replacing("m.room.power_levels", { users: { [BOT]: 100 } }));
     const p = planSpace(manifest(tree(undefined, { room_version: "12" })), live(rooms, aliases));
     const change = changeAt(p, "rooms.general.power_levels.events");
     assert.deepEqual(change.before, {});
@@ -198,23 +198,14 @@ describe("room upgrades in the plan", () => {
   });
 
   it("carries the old room's creator as additional creator when another account made it", () => {
-    const rooms = v10World().map((r) =>
-      r.room_id === G
-        ? {
-            ...r,
-            state: [
-              ev("m.room.create", { room_version: "10" }, "", "@alice:example.org"),
-              ev("m.room.power_levels", {
-                users: { [BOT]: 100, "@alice:example.org": 100 },
-                events: { "m.room.tombstone": 100 },
-              }),
-              ...r.state.filter(
-                (e) => e.type !== "m.room.create" && e.type !== "m.room.power_levels",
-              ),
-            ],
-          }
-        : r,
-    );
+    const rooms = generalWith((state) => [
+      ev("m.room.create", { room_version: "10" }, "", "@alice:example.org"),
+      ev("m.room.power_levels", {
+        users: { [BOT]: 100, "@alice:example.org": 100 },
+        events: { "m.room.tombstone": 100 },
+      }),
+      ...state.filter((e) => e.type !== "m.room.create" && e.type !== "m.room.power_levels"),
+    ]);
     const p = planSpace(manifest(tree(undefined, { room_version: "12" })), live(rooms, aliases));
     const step = p.steps.find((s) => s.op === "upgrade_room");
     assert.deepEqual(step?.op === "upgrade_room" ? step.additional_creators : null, [
@@ -228,17 +219,11 @@ describe("room upgrades in the plan", () => {
   });
 
   it("reports an alias on another server, which the upgrade cannot move", () => {
-    const rooms = v10World().map((r) =>
-      r.room_id === G
-        ? {
-            ...r,
-            state: r.state.map((e) =>
-              e.type === "m.room.canonical_alias"
-                ? ev(e.type, { alias: "#general:example.org", alt_aliases: ["#g:other.org"] })
-                : e,
-            ),
-          }
-        : r,
+    const rooms = generalWith(
+      replacing("m.room.canonical_alias", {
+        alias: "#general:example.org",
+        alt_aliases: ["#g:other.org"],
+      }),
     );
     const p = planSpace(manifest(tree(undefined, { room_version: "12" })), live(rooms, aliases));
     assert.deepEqual(
@@ -255,17 +240,11 @@ describe("room upgrades in the plan", () => {
   });
 
   it("refuses an upgrade the managing account lacks the power to tombstone", () => {
-    const rooms = v10World().map((r) =>
-      r.room_id === G
-        ? {
-            ...r,
-            state: r.state.map((e) =>
-              e.type === "m.room.power_levels"
-                ? ev(e.type, { users: { [BOT]: 50 }, events: { "m.room.tombstone": 100 } })
-                : e,
-            ),
-          }
-        : r,
+    const rooms = generalWith(
+      replacing("m.room.power_levels", {
+        users: { [BOT]: 50 },
+        events: { "m.room.tombstone": 100 },
+      }),
     );
     const p = planSpace(manifest(tree(undefined, { room_version: "12" })), live(rooms, aliases));
     const errors = p.diagnostics.filter((d) => d.severity === "error").map((d) => [d.code, d.path]);
@@ -375,20 +354,14 @@ describe("identity across upgrades", () => {
   });
 
   it("ignores a tombstone that names no room, and stops at a tombstone cycle", () => {
-    const hostile = v10World().map((r) =>
-      r.room_id === G
-        ? {
-            ...r,
-            state: [...r.state, ev("m.room.tombstone", { replacement_room: "\u001b[31m!x" })],
-          }
-        : r,
-    );
+    const hostile = generalWith((state) => [
+      ...state,
+      ev("m.room.tombstone", { replacement_room: "\u001b[31m!x" }),
+    ]);
     const p = planSpace(manifest(tree(undefined)), live(hostile, aliases));
     assert.deepEqual(p.changes, []);
     assert.deepEqual(p.diagnostics, []);
-    const cycle = v10World().map((r) =>
-      r.room_id === G ? { ...r, state: [...r.state, tombstone(G2)] } : r,
-    );
+    const cycle = generalWith((state) => [...state, tombstone(G2)]);
     cycle.push(plainRoom(G2, "12", [tombstone(G)]));
     const q = planSpace(manifest(tree(undefined)), live(cycle, aliases));
     assert.equal(q.tree.children[0]?.room_id, G2);
