@@ -170,7 +170,7 @@ export default function createManifestValidator(formats) {
       },
       room_version: {
         description:
-          'Room version used when the room is created (e.g. "11"); an existing room is never upgraded.',
+          'Room version (e.g. "12"): used when the room is created; an existing room of another version is upgraded (a new room replaces it, see docs/plan-format.md).',
         type: ["string", "integer"],
       },
       suggested: {
@@ -427,7 +427,7 @@ export default function createManifestValidator(formats) {
   };
   const schema45 = {
     description:
-      'Room version used when the room is created (e.g. "11"); an existing room is never upgraded.',
+      'Room version (e.g. "12"): used when the room is created; an existing room of another version is upgraded (a new room replaces it, see docs/plan-format.md).',
     type: ["string", "integer"],
   };
   const func1 = Object.prototype.hasOwnProperty;

@@ -27,6 +27,7 @@ import {
   type RoomRef,
   type Step,
   type Summary,
+  withoutZeroReplace,
 } from "../plan/model.ts";
 import { uploadAvatar, uploadLimitOnce, type UploadedImages } from "./avatar.ts";
 
@@ -193,6 +194,17 @@ async function runStep(step: Step, ctx: StepContext): Promise<void> {
       }
       return;
     }
+    case "upgrade_room": {
+      // The homeserver makes the new room, copies what it copies and tombstones the old one;
+      // later steps name the new room as `{created: entry}`, like a room created here.
+      const roomId = await gateway.upgradeRoom(
+        step.room.room_id as RoomId,
+        step.new_version,
+        step.additional_creators,
+      );
+      ctx.created[step.entry] = roomId;
+      return;
+    }
     case "join":
       await gateway.join(resolveRoom(step.room, ctx.created), step.via);
       return;
@@ -314,9 +326,11 @@ export function stepLabel(plan: Plan, step: Step, describe = true): string {
     .filter((a): a is ChangeAction => a !== undefined);
   const action = actions.includes("delete")
     ? "delete"
-    : actions.includes("create") || step.op === "create_room"
-      ? "create"
-      : "update";
+    : actions.includes("replace") || step.op === "upgrade_room"
+      ? "replace"
+      : actions.includes("create") || step.op === "create_room"
+        ? "create"
+        : "update";
   if (step.addresses.length === 0) return `${ACTION_SYMBOL[action]} ${step.description}`;
   const shown =
     step.addresses.length <= 3
@@ -332,11 +346,11 @@ function realised(plan: Plan, completed: readonly Step[]): Summary {
   const done = new Set(completed);
   const pending = new Set(plan.steps.filter((s) => !done.has(s)).flatMap((s) => s.addresses));
   const touched = new Set(completed.flatMap((s) => s.addresses));
-  const s: Summary = { create: 0, update: 0, delete: 0 };
+  const s = { create: 0, update: 0, delete: 0, replace: 0 };
   for (const c of plan.changes) {
     if (touched.has(c.address) && !pending.has(c.address)) s[c.action] += 1;
   }
-  return s;
+  return withoutZeroReplace(s);
 }
 
 /** What a failure says: a GatewayError's errcode and status, or a local error's message. */

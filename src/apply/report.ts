@@ -21,7 +21,8 @@ export function formatProgress(event: ProgressEvent, p: Palette = palette(false)
 }
 
 function counts(s: Summary): string {
-  return `${s.create} created, ${s.update} updated, ${s.delete} deleted`;
+  const replaced = s.replace !== undefined && s.replace > 0 ? `, ${s.replace} replaced` : "";
+  return `${s.create} created, ${s.update} updated, ${s.delete} deleted${replaced}`;
 }
 
 /** `Apply complete: 2 created, 3 updated, 0 deleted, 14 requests.` */

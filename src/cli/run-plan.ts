@@ -23,6 +23,7 @@ import { connectFromEnv, preloadGateway } from "./connection.ts";
 
 export const DEFAULT_PATHS = ["spaces/"];
 export const DEFAULT_MAX_REMOVALS = 5;
+export const DEFAULT_MAX_UPGRADES = 10;
 
 export interface Connection {
   gateway: MatrixGateway;
@@ -33,6 +34,7 @@ export interface Connection {
 export interface PlanOptions {
   unlinkUnmanaged?: boolean;
   maxRemovals?: number;
+  maxUpgrades?: number;
   now?: Date;
 }
 
@@ -92,6 +94,7 @@ export async function planManifest(
   const part = planSpace(manifest, live, {
     unlinkUnmanaged: options.unlinkUnmanaged ?? false,
     maxChildRemovals: options.maxRemovals ?? DEFAULT_MAX_REMOVALS,
+    maxUpgrades: options.maxUpgrades ?? DEFAULT_MAX_UPGRADES,
   });
   return { part, live };
 }
@@ -101,6 +104,7 @@ export function optionsRecord(options: PlanOptions = {}): PlanOptionsRecord {
   return {
     unlink_unmanaged: options.unlinkUnmanaged ?? false,
     max_removals: options.maxRemovals ?? DEFAULT_MAX_REMOVALS,
+    max_upgrades: options.maxUpgrades ?? DEFAULT_MAX_UPGRADES,
   };
 }
 

@@ -116,6 +116,7 @@ export async function checkSavedPlan(
       planSpace(manifest, live, {
         unlinkUnmanaged: plan.options.unlink_unmanaged,
         maxChildRemovals: plan.options.max_removals,
+        maxUpgrades: plan.options.max_upgrades,
       }),
     );
   }

@@ -66,7 +66,7 @@ export interface RoomSettings {
   encrypted?: boolean;
   /** Listed in the homeserver's public room directory. */
   publish?: boolean;
-  /** Only used when the room is created; an existing room is never upgraded. */
+  /** Used when the room is created; an existing room of another version is upgraded (src/plan/upgrade.ts). */
   room_version?: string;
   power_levels?: PowerLevelsSpec;
 }

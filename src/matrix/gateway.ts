@@ -90,6 +90,8 @@ export interface LiveStateSource extends AccountSource {
 /** What the applier sends. */
 export interface SpaceWriter {
   createRoom(request: CreateRoomRequest): Promise<RoomId>;
+  /** `POST /rooms/{id}/upgrade`: the new room's id (the homeserver tombstones the old room). */
+  upgradeRoom(roomId: RoomId, newVersion: string, additionalCreators: string[]): Promise<RoomId>;
   sendState(roomId: RoomId, type: string, stateKey: string, content: object): Promise<void>;
   join(roomIdOrAlias: string, via: string[]): Promise<RoomId>;
   createAlias(alias: string, roomId: RoomId): Promise<void>;

@@ -148,3 +148,48 @@ export function raiseUsersToAtLeast(
   }
   return out;
 }
+
+/**
+ * The level spaceform gives `m.room.tombstone` in a room it upgrades when the copied levels
+ * let anyone at `state_default` upgrade (or close) the room: 150 in room version 12 (above
+ * every user, so only creators can; the spec's default), 100 before.
+ */
+export function tombstoneLevelFor(v12: boolean): number {
+  return v12 ? 150 : 100;
+}
+
+/** Whether sending a tombstone needs more than ordinary state does (a room upgrade is for good). */
+export function tombstoneGuarded(pl: EffectivePowerLevels): boolean {
+  return stateEventLevel(pl, "m.room.tombstone") > pl.state_default;
+}
+
+/**
+ * The creators of a room spaceform upgrades besides the managing account (which sends the
+ * upgrade and so creates the new room): the old room's own creators (v12+), or before room
+ * version 12 its create sender while it still holds as much power as the managing account.
+ * Passed as `additional_creators`, they keep owning the room they created.
+ */
+export function carriedCreators(room: RoomLike, managing: string): string[] {
+  const creators = unlimitedCreators(room);
+  if (creators.length > 0) return creators.filter((u) => u !== managing);
+  const sender = createSender(room);
+  if (sender === undefined || sender === managing) return [];
+  const pl = roomPowerLevels(room);
+  return userLevel(pl, sender) >= userLevel(pl, managing) ? [sender] : [];
+}
+
+/**
+ * The `m.room.power_levels` content an upgrade gives the new room: the old content, without
+ * the new room's creators in `users` when it is version 12 or later (the homeserver drops
+ * them; a creator listed there would make the event invalid).
+ */
+export function upgradedPowerContent(
+  content: Record<string, unknown>,
+  creators: readonly string[],
+  v12: boolean,
+): Record<string, unknown> {
+  const users = content["users"];
+  if (!v12 || users === null || typeof users !== "object" || Array.isArray(users)) return content;
+  const kept = Object.entries(users).filter(([u]) => !creators.includes(u));
+  return { ...content, users: Object.fromEntries(kept) };
+}

@@ -265,6 +265,27 @@ export class SdkGateway implements MatrixGateway {
     return roomIdOf(kind, asObject(kind, r)["room_id"]);
   }
 
+  async upgradeRoom(
+    roomId: RoomId,
+    newVersion: string,
+    additionalCreators: string[],
+  ): Promise<RoomId> {
+    const kind = "POST /upgrade";
+    // Not idempotent either (a lost answer may hide the new room): only a 429 is retried. The
+    // old room's tombstone names the new one, so the next plan follows it and finishes the move.
+    const body: Record<string, unknown> = { new_version: newVersion };
+    if (additionalCreators.length > 0) body["additional_creators"] = additionalCreators;
+    const r = await this.call(kind, false, () =>
+      this.http.authedRequest<unknown>(
+        Method.Post,
+        `/rooms/${enc(roomId)}/upgrade`,
+        undefined,
+        body,
+      ),
+    );
+    return roomIdOf(kind, asObject(kind, r)["replacement_room"]);
+  }
+
   async sendState(roomId: RoomId, type: string, stateKey: string, content: object): Promise<void> {
     await this.call("PUT /state", false, () =>
       this.http.authedRequest<unknown>(

@@ -129,6 +129,52 @@ export function unlimitedCreators(room: RoomLike): string[] {
   return out;
 }
 
+// ---- m.room.tombstone: upgrades ---------------------------------------------------
+
+/** The room that replaced this one (`m.room.tombstone`'s `replacement_room`), if it was upgraded. */
+export function replacementOf(room: RoomLike): string | undefined {
+  const replacement = str(contentOf(room, "m.room.tombstone")?.["replacement_room"]);
+  return replacement !== undefined && isRoomId(replacement) ? replacement : undefined;
+}
+
+/** The room this one says it replaced (`m.room.create`'s `predecessor.room_id`). */
+export function predecessorOf(room: RoomLike): string | undefined {
+  const predecessor = contentOf(room, "m.room.create")?.["predecessor"];
+  return isObject(predecessor) ? str(predecessor["room_id"]) : undefined;
+}
+
+/**
+ * Whether `successor` really replaced `old`: the old room's tombstone names it and its create
+ * event names the old room as predecessor, as an upgrade writes both. A tombstone alone is not
+ * enough: anyone with the power to send one could point a managed room at any other room.
+ */
+export function isUpgradeOf(
+  successor: RoomLike & { room_id: string },
+  old: RoomLike & { room_id: string },
+): boolean {
+  return replacementOf(old) === successor.room_id && predecessorOf(successor) === old.room_id;
+}
+
+/**
+ * The state `POST /rooms/{id}/upgrade` copies into the new room (Synapse 1.160, checked on the
+ * local server): these types, and a space's `m.space.child` links unchanged. Not copied: custom
+ * state (spaceform's marker), `m.space.parent`. Synapse also moves the room's local aliases (and
+ * so `m.room.canonical_alias` names them in the new room) and its room directory listing, and
+ * drops the new room's creators from `users` in room version 12.
+ */
+export const UPGRADE_COPIED_STATE: readonly string[] = [
+  "m.room.name",
+  "m.room.topic",
+  "m.room.avatar",
+  "m.room.join_rules",
+  "m.room.history_visibility",
+  "m.room.guest_access",
+  "m.room.encryption",
+  "m.room.server_acl",
+  "m.room.power_levels",
+  "m.room.canonical_alias",
+];
+
 export function isSpace(room: RoomLike): boolean {
   return contentOf(room, "m.room.create")?.["type"] === "m.space";
 }

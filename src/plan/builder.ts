@@ -10,7 +10,7 @@ import type { Manifest } from "../manifest/model.ts";
 import type { FieldPlan, FieldProblem, Phase, PlannedStep, RoomFacts } from "./field.ts";
 import type { Change, Step } from "./model.ts";
 
-const PHASES: readonly Phase[] = ["join", "finish", "configure", "link", "unlink"];
+const PHASES: readonly Phase[] = ["join", "finish", "upgrade", "configure", "link", "unlink"];
 
 export class PlanBuilder {
   readonly changes: Change[] = [];
@@ -79,12 +79,13 @@ export class PlanBuilder {
     list?.push(step);
   }
 
-  /** The steps in the order the applier runs them: joins, finishing, new rooms, configure, links, unlinks. */
+  /** The steps in the order the applier runs them: joins, finishing, upgrades, new rooms, configure, links, unlinks. */
   steps(): Step[] {
     const phase = (p: Phase): Step[] => this.phases.get(p) ?? [];
     return [
       ...phase("join"),
       ...phase("finish"),
+      ...phase("upgrade"),
       ...[...this.newRooms.values()].flat(),
       ...phase("configure"),
       ...phase("link"),

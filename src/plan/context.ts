@@ -6,18 +6,25 @@
 import type { Entry, Manifest } from "../manifest/model.ts";
 import { allEntries } from "../manifest/model.ts";
 import { qualifyAlias, serverOf, type RoomAlias } from "../matrix/ids.ts";
-import { stateEvent, type LiveState } from "../state/model.ts";
+import { stateEvent, type LiveRoom, type LiveState } from "../state/model.ts";
 import { identifyEntries, type Identity } from "./identity.ts";
 import type { Json, RoomRef } from "./model.ts";
+import { afterUpgrades, placeholderId, upgradedRoom, upgradesFor } from "./upgrade.ts";
 
 export interface PlanOptions {
   /** Unlink rooms that are children of a managed space but not in the manifest. */
   unlinkUnmanaged: boolean;
   /** Refuse a plan that removes more space children than this (default 5). */
   maxChildRemovals: number;
+  /** Refuse a plan that upgrades more rooms than this (default 10). */
+  maxUpgrades: number;
 }
 
-export const DEFAULT_PLAN_OPTIONS: PlanOptions = { unlinkUnmanaged: false, maxChildRemovals: 5 };
+export const DEFAULT_PLAN_OPTIONS: PlanOptions = {
+  unlinkUnmanaged: false,
+  maxChildRemovals: 5,
+  maxUpgrades: 10,
+};
 
 export interface PlanContext {
   desired: Manifest;
@@ -46,6 +53,10 @@ export interface PlanContext {
   roomIdOf(e: Entry): string | undefined;
   /** `via` for a link to the entry's room. */
   viaFor(e: Entry): string[];
+  /** The rooms the entry's room replaced (upgrades, oldest first): links and allow lists may still name them. */
+  predecessorsOf(e: Entry): LiveRoom[];
+  /** The entry whose room replaced `roomId` (an upgrade, by hand or in this plan). */
+  entryReplacing(roomId: string): Entry | undefined;
 }
 
 export interface IdentityWarning {
@@ -66,10 +77,28 @@ export function planContext(
   const { identities, warnings } = identifyEntries(desired, actual, entries);
   const serverName = actual.server_name;
   const identity = (e: Entry): Identity => identities.get(e.address) ?? { status: "new" };
+  // From here on an upgraded entry's room is the new room as the upgrade leaves it.
+  const upgrades = upgradesFor(entries, identity, actual.user_id);
+  for (const [address, up] of upgrades) {
+    const id = identities.get(address);
+    if (id?.status !== "existing") continue;
+    const { marker: _oldMarker, ...rest } = id;
+    identities.set(address, {
+      ...rest,
+      room: upgradedRoom(address, up, actual.user_id),
+      predecessors: [...id.predecessors, up.from],
+      upgrade: up,
+    });
+  }
+  const replacing = new Map<string, Entry>();
+  for (const e of entries) {
+    const id = identity(e);
+    if (id.status === "existing") for (const p of id.predecessors) replacing.set(p.room_id, e);
+  }
   const qualify = (alias: string): RoomAlias => qualifyAlias(alias, serverName);
   const ctx: PlanContext = {
     desired,
-    actual,
+    actual: afterUpgrades(actual, upgrades),
     options,
     space: desired.name,
     managing: actual.user_id,
@@ -82,24 +111,26 @@ export function planContext(
     qualify,
     refOf: (e) => {
       const id = identity(e);
+      if (id.status === "existing" && id.upgrade) return { created: e.address };
       if (id.status === "existing") return { room_id: id.room.room_id };
       return id.status === "new" ? { created: e.address } : null;
     },
     idValue: (e) => {
       const id = identity(e);
-      return id.status === "existing" ? id.room.room_id : { $room: e.address };
+      return id.status === "existing" && !id.upgrade ? id.room.room_id : { $room: e.address };
     },
     idStateKey: (e) => {
       const id = identity(e);
-      return id.status === "existing" ? id.room.room_id : `$room:${e.address}`;
+      return id.status === "existing" && !id.upgrade ? id.room.room_id : placeholderId(e.address);
     },
     roomIdOf: (e) => {
       const id = identity(e);
-      return id.status === "existing" ? id.room.room_id : undefined;
+      return id.status === "existing" && !id.upgrade ? id.room.room_id : undefined;
     },
     viaFor: (e) => {
       const id = identity(e);
-      if (id.status !== "existing") return [serverName];
+      // A room this plan creates or upgrades is made by the managing account, on its server.
+      if (id.status !== "existing" || id.upgrade) return [serverName];
       // A room id names its server only before room version 12 (a v12 id is a hash): then the
       // creator's server, which the create event names (also in an invite's stripped state).
       const fromId = serverOf(id.room.room_id);
@@ -107,6 +138,11 @@ export function planContext(
       const server = fromId !== "" ? fromId : creator !== undefined ? serverOf(creator) : "";
       return [server !== "" ? server : serverName];
     },
+    predecessorsOf: (e) => {
+      const id = identity(e);
+      return id.status === "existing" ? id.predecessors : [];
+    },
+    entryReplacing: (roomId) => replacing.get(roomId),
   };
   return { ctx, warnings };
 }

@@ -5,7 +5,7 @@
  */
 import type { Entry } from "../manifest/model.ts";
 import { serverOf } from "../matrix/ids.ts";
-import { roomVersionOf } from "../matrix/vocabulary.ts";
+import { creatorsHavePower, roomVersionOf } from "../matrix/vocabulary.ts";
 import { stateEvent } from "../state/model.ts";
 import { planAliases } from "./aliases.ts";
 import { planAvatar } from "./avatar.ts";
@@ -15,6 +15,8 @@ import { isHalfCreated, planFinish } from "./finish.ts";
 import type { Identity } from "./identity.ts";
 import { planJoinRule } from "./join-rules.ts";
 import { planRoomPowerLevels } from "./power-field.ts";
+import { planUpgrade, upgradePowerSpec } from "./upgrade.ts";
+import { planAllowRepair, planMarkerCarry } from "./upgrade-relink.ts";
 import {
   planEncryption,
   planMarker,
@@ -32,23 +34,29 @@ export function planExisting(ctx: PlanContext, e: Entry, id: Existing): FieldPla
   const roomId = room.room_id as string;
   const version = roomVersionOf(room);
   if (id.invited) out.add(planJoin(ctx, e, id));
-  if (e.room_version !== undefined && e.room_version !== version) {
+  out.add(planUpgrade(ctx, e, id));
+  if (e.room_version !== undefined && e.room_version !== version && !id.upgrade && id.invited) {
     out.problem(
       "warning",
       "room.version-differs",
       ctx.fieldPath(e, "room_version"),
-      `${roomId} has room version ${version}; room_version applies only when spaceform creates a room, it never upgrades one.`,
+      `${roomId} has room version ${version}; the upgrade to ${e.room_version} is planned once the managing account has joined.`,
     );
   }
   const finish = isHalfCreated(ctx, room) ? planFinish(ctx, e, room) : undefined;
-  const fields = finish?.rest ?? e;
+  const declared = finish?.rest ?? e;
+  const fields = id.upgrade
+    ? upgradePowerSpec(declared, room, creatorsHavePower(version))
+    : declared;
   if (finish) out.add(finish.plan);
   out.add(planMarker(ctx, fields, room, id));
+  out.add(planMarkerCarry(ctx, fields, id));
   out.add(planName(ctx, fields, room));
   out.add(planTopic(ctx, fields, room));
   out.add(planAvatar(ctx, fields, room));
   out.add(planAliases(ctx, fields, room));
   out.add(planJoinRule(ctx, fields, room, version));
+  out.add(planAllowRepair(ctx, fields, room));
   out.add(planOneString(ctx, fields, room, "history_visibility"));
   out.add(planOneString(ctx, fields, room, "guest_access"));
   out.add(planEncryption(ctx, fields, room));

@@ -18,9 +18,10 @@ export type { RoomFacts };
  * soon as it is configured rather than after every creation: a failure then leaves no room
  * created but unlinked, and under Synapse's rate limits the links are sent while room
  * creations wait (rc_room_creation) instead of all at the end. `finish` completes rooms
- * whose creation was cut short, before anything else is sent to them.
+ * whose creation was cut short, before anything else is sent to them. `upgrade` replaces
+ * rooms before new rooms and settings, which may name the new rooms.
  */
-export type Phase = "join" | "finish" | "configure" | "link" | "unlink";
+export type Phase = "join" | "finish" | "upgrade" | "configure" | "link" | "unlink";
 export type Placement = Phase | { newRoom: string };
 
 export type StepBody = Step extends infer S

@@ -4,10 +4,22 @@
  * An entry maps to a room by its `id`, else by its alias (looked up in the live
  * directory), else by the marker event spaceform puts into every room it creates
  * (`{manifest, key}`). Only a room that matches none of them is created.
+ *
+ * A room that was upgraded (its `m.room.tombstone` names the room that replaced it) is
+ * followed to its successor, when the managing account can read it: the entry stands for
+ * the newest room, and the rooms it replaced are its `predecessors` (the space may still
+ * link them, allow lists may still name them; upgrade-relink.ts repairs that).
  */
 import type { Entry, Manifest } from "../manifest/model.ts";
 import { qualifyAlias } from "../matrix/ids.ts";
-import { markerOf, type MarkerContent } from "../matrix/vocabulary.ts";
+import {
+  isUpgradeOf,
+  markerOf,
+  replacementOf,
+  roomVersionOf,
+  stateMarkerOf,
+  type MarkerContent,
+} from "../matrix/vocabulary.ts";
 import type { LiveRoom, LiveState } from "../state/model.ts";
 
 export type Identity =
@@ -19,10 +31,25 @@ export type Identity =
       marker?: MarkerContent;
       /** Joined: full state; invited: only the invite's stripped state. */
       invited: boolean;
+      /** Rooms this one replaced through upgrades, oldest first (tombstoned, still live). */
+      predecessors: LiveRoom[];
+      /**
+       * Set when this plan upgrades the room: `room` is then the new room as the upgrade
+       * will leave it (upgrade.ts), its id the placeholder `$room:<entry>`.
+       */
+      upgrade?: PlannedUpgrade;
     }
   | { status: "new" }
   /** Not plannable; `problem` says why (an error diagnostic). */
   | { status: "unusable"; problem: IdentityProblem };
+
+export interface PlannedUpgrade {
+  /** The live room that is replaced. */
+  from: LiveRoom;
+  version: string;
+  /** `additional_creators` of the new room. */
+  creators: string[];
+}
 
 export interface IdentityProblem {
   code: string;
@@ -44,10 +71,16 @@ export function identifyEntries(desired: Manifest, actual: LiveState, entries: r
     byMarker.set(marker.key, list);
   }
 
+  const successors = upgradeChains(actual);
+
   const identities = new Map<string, Identity>();
   const warnings: { entry: Entry; field: string; code: string; message: string }[] = [];
   for (const entry of entries) {
-    const markerRooms = byMarker.get(entry.key) ?? [];
+    // Several marked rooms of one upgrade chain are one room (the newest); the others replaced it.
+    const markerRooms = (byMarker.get(entry.key) ?? []).filter(
+      (r, i, all) =>
+        all.findIndex((o) => successors.latest(o.room_id) === successors.latest(r.room_id)) === i,
+    );
     let found: { room: LiveRoom; matchedBy: "id" | "alias" | "marker" } | IdentityProblem | null =
       null;
 
@@ -67,7 +100,7 @@ export function identifyEntries(desired: Manifest, actual: LiveState, entries: r
       if (typeof target === "string") {
         const room = byId.get(target);
         const markerRoom = markerRooms[0];
-        if (markerRoom && markerRoom.room_id !== target) {
+        if (markerRoom && successors.latest(markerRoom.room_id) !== successors.latest(target)) {
           found = {
             code: "identity.conflict",
             field: "alias",
@@ -101,7 +134,29 @@ export function identifyEntries(desired: Manifest, actual: LiveState, entries: r
     } else if (!("room" in found)) {
       identities.set(entry.address, { status: "unusable", problem: found });
     } else {
-      const { room, matchedBy } = found;
+      const followed = successors.follow(found.room);
+      if ("code" in followed) {
+        identities.set(entry.address, { status: "unusable", problem: followed });
+        continue;
+      }
+      const { room } = followed;
+      const { matchedBy } = found;
+      const predecessors = successors.before(room);
+      // Said until spaceform has marked the new room (or for good, for an entry pinned to the old id).
+      const upgradedFrom =
+        room !== found.room
+          ? found.room
+          : stateMarkerOf(room) === undefined
+            ? predecessors.at(-1)
+            : undefined;
+      if (upgradedFrom) {
+        warnings.push({
+          entry,
+          field: matchedBy === "marker" ? "" : matchedBy,
+          code: "identity.upgraded",
+          message: `${upgradedFrom.room_id} was upgraded: its tombstone points to ${room.room_id} (room version ${roomVersionOf(room)}), which this plan manages instead.`,
+        });
+      }
       const readable =
         room.unreadable === undefined &&
         (room.membership === "join" || room.membership === "invite");
@@ -122,6 +177,7 @@ export function identifyEntries(desired: Manifest, actual: LiveState, entries: r
           room,
           matchedBy,
           invited: room.membership === "invite",
+          predecessors,
           ...(marker ? { marker } : {}),
         });
       }
@@ -147,4 +203,75 @@ export function identifyEntries(desired: Manifest, actual: LiveState, entries: r
     } else owner.set(id.room.room_id, entry);
   }
   return { identities, warnings };
+}
+
+/** Upgrade chains among the live rooms: who replaced whom, by tombstone. */
+function upgradeChains(actual: LiveState) {
+  const byId = new Map(actual.rooms.map((r) => [r.room_id as string, r]));
+  const replacedBy = new Map<string, LiveRoom>();
+  for (const room of actual.rooms) {
+    const next = replacementOf(room);
+    const successor = next !== undefined ? byId.get(next) : undefined;
+    if (successor && isUpgradeOf(successor, room) && !replacedBy.has(successor.room_id)) {
+      replacedBy.set(successor.room_id, room);
+    }
+  }
+  /** The newest room id known along the tombstones from `roomId`. */
+  const latest = (roomId: string): string => {
+    const seen = new Set<string>();
+    let id = roomId;
+    for (;;) {
+      seen.add(id);
+      const room = byId.get(id);
+      const next = room ? replacementOf(room) : undefined;
+      if (next === undefined || seen.has(next)) return id;
+      id = next;
+    }
+  };
+  return {
+    latest,
+    /** The newest readable room from `room`; a problem when a successor cannot be read. */
+    follow(room: LiveRoom): { room: LiveRoom } | IdentityProblem {
+      const seen = new Set<string>([room.room_id]);
+      let current = room;
+      for (;;) {
+        const next = replacementOf(current);
+        if (next === undefined || seen.has(next)) return { room: current };
+        const successor = byId.get(next);
+        const readable =
+          successor?.unreadable === undefined &&
+          (successor?.membership === "join" || successor?.membership === "invite");
+        if (!successor || !readable) {
+          return {
+            code: "identity.successor-unreadable",
+            field: "",
+            message: `${current.room_id} was upgraded to ${next}, which the managing account ${actual.user_id} has not joined; spaceform manages neither the dead room nor a new one in its place.`,
+            hint: `Have ${actual.user_id} join ${next} (or invite it), then plan again.`,
+          };
+        }
+        if (!isUpgradeOf(successor, current)) {
+          return {
+            code: "identity.upgrade-unconfirmed",
+            field: "",
+            message: `the tombstone of ${current.room_id} points to ${next}, whose create event does not name ${current.room_id} as its predecessor; spaceform follows only a real upgrade.`,
+            hint: `Check who sent the tombstone in ${current.room_id}; pin the entry with id: to the room it should manage.`,
+          };
+        }
+        seen.add(next);
+        current = successor;
+      }
+    },
+    /** The live rooms `room` replaced, oldest first. */
+    before(room: LiveRoom): LiveRoom[] {
+      const out: LiveRoom[] = [];
+      const seen = new Set<string>([room.room_id]);
+      let current = replacedBy.get(room.room_id);
+      while (current && !seen.has(current.room_id)) {
+        out.unshift(current);
+        seen.add(current.room_id);
+        current = replacedBy.get(current.room_id);
+      }
+      return out;
+    },
+  };
 }

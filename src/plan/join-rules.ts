@@ -15,6 +15,7 @@ import type { LiveRoom } from "../state/model.ts";
 import type { PlanContext } from "./context.ts";
 import { FieldOut, sameJson, type FieldPlan } from "./field.ts";
 import type { Json } from "./model.ts";
+import { withSuccessors } from "./upgrade-relink.ts";
 
 /** Refuses a join rule the room version does not support; `what` names the version for the message. */
 export function checkJoinRuleVersion(
@@ -32,7 +33,7 @@ export function checkJoinRuleVersion(
     "join-rule.unsupported-version",
     ctx.fieldPath(e, "join_rule"),
     `join rule "${e.join_rule}" needs room version ${min} or later; this room has ${what}.`,
-    "Choose another join rule, or create a new room with a newer room_version and move over to it (spaceform never upgrades rooms).",
+    "Choose another join rule, or declare a newer room_version: spaceform then upgrades the room.",
   );
   return false;
 }
@@ -68,7 +69,7 @@ export function joinRuleContent(
   }
   return {
     join_rule: rule,
-    allow: rooms.map((room_id) => ({ type: "m.room_membership", room_id })),
+    allow: withSuccessors(ctx, rooms).map((room_id) => ({ type: "m.room_membership", room_id })),
   };
 }
 

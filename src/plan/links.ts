@@ -9,6 +9,7 @@ import { contentOf, validVia } from "../matrix/vocabulary.ts";
 import type { PlanContext } from "./context.ts";
 import { FieldOut, sameJson, type FieldPlan, type Placement } from "./field.ts";
 import type { Json } from "./model.ts";
+import { oldLink } from "./upgrade-relink.ts";
 
 export function planLink(ctx: PlanContext, parent: Entry, child: Entry): FieldPlan {
   const out = new FieldOut(ctx);
@@ -23,9 +24,12 @@ export function planLink(ctx: PlanContext, parent: Entry, child: Entry): FieldPl
       ? contentOf(p.room, "m.space.child", c.room.room_id)
       : undefined;
   const liveVia = validVia(liveChild);
+  // A child that replaced an older room (an upgrade) takes over that room's link: its order
+  // and suggested, with a via for the new room; the old link goes (upgrade-relink.ts).
+  const old = liveVia ? undefined : oldLink(ctx, parent, child);
   const content: Record<string, Json> = liveVia
     ? { ...(liveChild as Record<string, Json>) }
-    : { via: ctx.viaFor(child) };
+    : { ...(old?.content ?? {}), via: ctx.viaFor(child) };
   if (child.order !== undefined) content["order"] = child.order;
   if (child.suggested !== undefined) content["suggested"] = child.suggested;
   const linkAddress = `${parent.address}.${formatFieldPath(["children", child.key])}`;
@@ -50,6 +54,19 @@ export function planLink(ctx: PlanContext, parent: Entry, child: Entry): FieldPl
       { newRoom: child.address },
       [child.address],
       `link ${child.address} into ${parent.address}`,
+    );
+  } else if (!liveVia && old) {
+    const after = { room_id: ctx.idValue(child), ...content };
+    out.change(child, linkAddress, "update", { room_id: old.roomId, ...old.content }, after);
+    send("link", [linkAddress], `link the new room of ${ctx.label(child)} into ${parent.address}`);
+    out.sendState(
+      "unlink",
+      parentRef,
+      "m.space.child",
+      old.roomId,
+      {},
+      [linkAddress],
+      `remove the link of the old room ${old.roomId} of ${child.address} from ${parent.address}`,
     );
   } else if (!liveVia) {
     const before = liveChild && Object.keys(liveChild).length > 0 ? (liveChild as Json) : null;

@@ -9,14 +9,18 @@
  */
 import type { Diagnostic } from "../diagnostics.ts";
 
-export const PLAN_FORMAT_VERSION = 1;
+export const PLAN_FORMAT_VERSION = 2;
 
-/** The actions, and the symbols every renderer prints for them. */
-export type ChangeAction = "create" | "update" | "delete";
+/**
+ * The actions, and the symbols every renderer prints for them. `replace` is a room upgrade:
+ * the homeserver makes a new room and tombstones the old one (Terraform's `-/+`).
+ */
+export type ChangeAction = "create" | "update" | "delete" | "replace";
 export const ACTION_SYMBOL: Record<ChangeAction, string> = {
   create: "+",
   update: "~",
   delete: "-",
+  replace: "-/+",
 };
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -59,6 +63,16 @@ export type Step = (
       request: { [key: string]: Json };
       /** Uploaded first; its `m.room.avatar` goes into `initial_state`. */
       avatar_file?: AvatarFile;
+    }
+  | {
+      op: "upgrade_room";
+      /** Entry address; later steps refer to the new room as `{created: entry}`. */
+      entry: string;
+      /** The room that is replaced (`POST /rooms/{id}/upgrade`). */
+      room: { room_id: string };
+      new_version: string;
+      /** Accounts that are creators of the new room besides the managing account (v12+). */
+      additional_creators: string[];
     }
   | { op: "join"; room: RoomRef; via: string[] }
   | {
@@ -129,14 +143,17 @@ export interface Summary {
   create: number;
   update: number;
   delete: number;
+  /** Rooms upgraded; present only when there is one, so plans without upgrades read as before. */
+  replace?: number;
 }
 
 /**
  * The plan counted Terraform-style, by resource: `create` rooms and spaces made
  * new, `update` existing rooms and spaces with any change of their own (fields,
  * a new link into a space, joining), `delete` space links removed (spaceform
- * never deletes a room). `field_changes`: the changes that are not a whole new
- * room (a new room, with all its fields and its link, is one resource).
+ * never deletes a room), `replace` rooms and spaces upgraded. `field_changes`: the
+ * changes that are not a whole new room (a new room, with all its fields and its link,
+ * is one resource) nor an upgrade itself.
  */
 export interface ResourceSummary extends Summary {
   field_changes: number;
@@ -149,6 +166,7 @@ export interface ResourceSummary extends Summary {
  */
 export function entryAction(changes: readonly Change[]): ChangeAction {
   if (changes.some((c) => c.address === c.entry && c.action === "create")) return "create";
+  if (changes.some((c) => c.address === c.entry && c.action === "replace")) return "replace";
   if (changes.length > 0 && changes.every((c) => c.action === "delete")) return "delete";
   return "update";
 }
@@ -157,11 +175,13 @@ export function entryAction(changes: readonly Change[]): ChangeAction {
 export interface PlanOptionsRecord {
   unlink_unmanaged: boolean;
   max_removals: number;
+  max_upgrades: number;
 }
 
 export const DEFAULT_PLAN_OPTIONS_RECORD: PlanOptionsRecord = {
   unlink_unmanaged: false,
   max_removals: 5,
+  max_upgrades: 10,
 };
 
 export interface Plan {
@@ -185,8 +205,14 @@ export interface Plan {
 }
 
 export function summarize(changes: readonly Change[]): Summary {
-  const s: Summary = { create: 0, update: 0, delete: 0 };
+  const s = { create: 0, update: 0, delete: 0, replace: 0 };
   for (const c of changes) s[c.action] += 1;
+  return withoutZeroReplace(s);
+}
+
+/** `replace` is counted only when there is one, so plans without upgrades read as before. */
+export function withoutZeroReplace<T extends Summary>(s: T): T {
+  if (s.replace === 0) delete s.replace;
   return s;
 }
 
@@ -203,15 +229,19 @@ export function changesByEntry(changes: readonly Change[]): Map<string, Change[]
 }
 
 export function summarizeResources(changes: readonly Change[]): ResourceSummary {
-  const s: ResourceSummary = { create: 0, update: 0, delete: 0, field_changes: 0 };
+  const s = { create: 0, update: 0, delete: 0, replace: 0, field_changes: 0 };
   for (const list of changesByEntry(changes).values()) {
     const created = list.some((c) => c.address === c.entry && c.action === "create");
+    const replaced = list.some((c) => c.address === c.entry && c.action === "replace");
     if (created) s.create += 1;
+    else if (replaced) s.replace += 1;
     else if (list.some((c) => c.action !== "delete")) s.update += 1;
     s.delete += list.filter((c) => c.action === "delete").length;
-    s.field_changes += list.filter((c) => !(c.address === c.entry && c.action === "create")).length;
+    s.field_changes += list.filter(
+      (c) => !(c.address === c.entry && (c.action === "create" || c.action === "replace")),
+    ).length;
   }
-  return s;
+  return withoutZeroReplace(s);
 }
 
 export function combinePlans(

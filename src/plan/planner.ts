@@ -6,7 +6,8 @@
  * refuses what Matrix would reject halfway or what would lose something (error
  * diagnostics), and orders the applier's steps so that every request finds what it
  * needs already in place: joins; the finishing of rooms whose creation was cut short;
- * then each new room, parents first, made whole before the next (its creation, its
+ * the upgrades (upgrade.ts; what they leave pointing at the old rooms is repaired by
+ * upgrade-relink.ts); then each new room, parents first, made whole before the next (its creation, its
  * aliases, its link into its parent space); then the existing rooms' settings, their
  * space links, and unlinks.
  *
@@ -25,6 +26,8 @@ import { planLink } from "./links.ts";
 import type { SpacePlan } from "./model.ts";
 import { buildTree } from "./tree.ts";
 import { checkRemovals, planUnmanaged } from "./unmanaged.ts";
+import { checkUpgrades, retarget, upgradedEntries } from "./upgrade.ts";
+import { planParentRepoint } from "./upgrade-relink.ts";
 
 export { DEFAULT_PLAN_OPTIONS, type PlanOptions } from "./context.ts";
 export { DEFAULT_ROOM_VERSION, MEGOLM } from "../matrix/vocabulary.ts";
@@ -70,10 +73,12 @@ export function planSpace(
   for (const e of ctx.entries) {
     const parent = ctx.parentOf(e);
     if (parent) plan.add(planLink(ctx, parent, e));
+    if (parent) plan.add(planParentRepoint(ctx, parent, e));
   }
   const unmanaged = planUnmanaged(ctx);
   plan.add(unmanaged.plan);
   plan.add(checkRemovals(ctx, plan.changes));
+  plan.add(checkUpgrades(ctx, plan.changes));
 
   // The house rules, over every room as it will be.
   for (const d of checkHouseRules(ctx, plan.facts)) plan.diagnostic(d);
@@ -88,8 +93,7 @@ export function planSpace(
       user_id: ctx.managing,
       state_sha256: fingerprintState(actual),
     },
-    changes: plan.changes,
-    steps: plan.steps(),
+    ...retarget(upgradedEntries(ctx), plan.changes, plan.steps()),
     diagnostics: plan.diagnostics,
     tree: buildTree(ctx, desired.space, plan.changes),
     unmanaged: unmanaged.unmanaged,

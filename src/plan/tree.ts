@@ -4,7 +4,7 @@ import { contentOf, str } from "../matrix/vocabulary.ts";
 import type { PlanContext } from "./context.ts";
 import type { Change, ChangeAction, TreeNode } from "./model.ts";
 
-const ACTION_RANK: Record<ChangeAction, number> = { update: 1, create: 2, delete: 3 };
+const ACTION_RANK: Record<ChangeAction, number> = { update: 1, create: 2, replace: 3, delete: 4 };
 
 export function buildTree(ctx: PlanContext, e: Entry, changes: readonly Change[]): TreeNode {
   let action: ChangeAction | undefined;
@@ -14,6 +14,7 @@ export function buildTree(ctx: PlanContext, e: Entry, changes: readonly Change[]
   }
   const id = ctx.identity(e);
   const liveRoom = id.status === "existing" ? id.room : undefined;
+  const roomId = ctx.roomIdOf(e);
   const name = e.name ?? (liveRoom ? str(contentOf(liveRoom, "m.room.name")?.["name"]) : undefined);
   const alias =
     e.alias !== undefined
@@ -27,7 +28,7 @@ export function buildTree(ctx: PlanContext, e: Entry, changes: readonly Change[]
     kind: e.kind,
     ...(name !== undefined ? { name } : {}),
     ...(alias !== undefined ? { alias } : {}),
-    ...(liveRoom ? { room_id: liveRoom.room_id } : {}),
+    ...(roomId !== undefined ? { room_id: roomId } : {}),
     ...(action !== undefined ? { action } : {}),
     children: e.children.map((c) => buildTree(ctx, c, changes)),
   };

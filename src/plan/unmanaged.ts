@@ -24,10 +24,12 @@ export function planUnmanaged(ctx: PlanContext): { plan: FieldPlan; unmanaged: U
     const id = ctx.identity(s);
     if (s.kind !== "space" || id.status !== "existing") continue;
     const declared = new Set(s.children.map((c) => ctx.roomIdOf(c)).filter((x) => x !== undefined));
+    // The old rooms of upgraded children: their links move with the link (links.ts).
+    for (const c of s.children) for (const old of ctx.predecessorsOf(c)) declared.add(old.room_id);
     for (const link of childLinks(id.room)) {
       const childId = link.room_id;
       if (declared.has(childId)) continue;
-      const managedElsewhere = entryOfRoom.get(childId);
+      const managedElsewhere = entryOfRoom.get(childId) ?? ctx.entryReplacing(childId);
       const live = roomsById.get(childId);
       const name = live ? str(contentOf(live, "m.room.name")?.["name"]) : undefined;
       const unlink = managedElsewhere !== undefined || ctx.options.unlinkUnmanaged;

@@ -6,6 +6,7 @@
 import { roomPowerLevels } from "../matrix/powerlevels.ts";
 import {
   contentOf,
+  creatorsHavePower,
   isEncrypted,
   roomVersionOf,
   str,
@@ -84,14 +85,19 @@ export function versionFacts(room: RoomLike): Pick<RoomFacts, "roomVersion" | "c
   return { roomVersion: roomVersionOf(room), ...(creators.length > 0 ? { creators } : {}) };
 }
 
-/** What the manifest alone says about a room (absent fields are not known). */
+/**
+ * What the manifest alone says about a room (absent fields are not known). In room version
+ * 12 the creators have unlimited power without being listed in `users`, and who they are is
+ * known only from the live room: the users are then left to the planner's check.
+ */
 export function declaredRoomFacts(e: RoomSettings): RoomFacts {
+  const v12 = e.room_version !== undefined && creatorsHavePower(e.room_version);
   return {
     ...(e.name !== undefined ? { name: e.name } : {}),
     ...(e.avatar !== undefined ? { hasAvatar: true } : {}),
     ...(e.encrypted !== undefined ? { encrypted: e.encrypted } : {}),
-    ...(e.power_levels?.users !== undefined ? { users: e.power_levels.users } : {}),
-    ...(e.power_levels?.users_default !== undefined
+    ...(e.power_levels?.users !== undefined && !v12 ? { users: e.power_levels.users } : {}),
+    ...(e.power_levels?.users_default !== undefined && !v12
       ? { usersDefault: e.power_levels.users_default }
       : {}),
   };

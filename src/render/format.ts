@@ -204,6 +204,7 @@ const HEADING_VERB: Record<ChangeAction, string> = {
   create: "create",
   update: "update",
   delete: "delete in",
+  replace: "replace",
 };
 
 export function entryTitle(g: EntryGroup): string {
@@ -225,7 +226,8 @@ export function summaryLine(plan: Plan): string {
   const s = resourceSummary(plan);
   if (plan.changes.length === 0) return "No changes. The live space matches the manifest.";
   const fields = s.field_changes > 0 ? ` (${plural(s.field_changes, "field change")})` : "";
-  return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete${fields}.`;
+  const replace = s.replace !== undefined && s.replace > 0 ? `, ${s.replace} to replace` : "";
+  return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete${replace}${fields}.`;
 }
 
 export function refusalLine(plan: Plan): string | undefined {

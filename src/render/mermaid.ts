@@ -18,11 +18,12 @@ const CLASS_DEFS: Record<ChangeAction, string> = {
   create: "fill:#dafbe1,stroke:#1a7f37,color:#0d1117",
   update: "fill:#fff8c5,stroke:#9a6700,color:#0d1117",
   delete: "fill:#ffebe9,stroke:#cf222e,color:#0d1117",
+  replace: "fill:#ddf4ff,stroke:#0969da,color:#0d1117",
 };
 
 /** What the colours mean, for a line under the diagrams. */
 export const MERMAID_LEGEND =
-  "Colours: green = new room or space, yellow = existing one changed, red = links removed from it, white = unchanged.";
+  "Colours: green = new room or space, yellow = existing one changed, blue = upgraded (replaced by a new room), red = links removed from it, white = unchanged.";
 
 export interface MermaidOptions {
   /** Keeps node ids unique when several diagrams share a page. */
@@ -43,7 +44,12 @@ function size(node: TreeNode): number {
 
 class Diagram {
   private readonly lines = ["graph TD"];
-  private readonly classes: Record<ChangeAction, string[]> = { create: [], update: [], delete: [] };
+  private readonly classes: Record<ChangeAction, string[]> = {
+    create: [],
+    update: [],
+    delete: [],
+    replace: [],
+  };
   private counter = 0;
   edges = 0;
   private readonly prefix: string;
@@ -66,7 +72,7 @@ class Diagram {
 
   toString(): string {
     const lines = [...this.lines];
-    for (const action of ["create", "update", "delete"] as const) {
+    for (const action of ["create", "update", "replace", "delete"] as const) {
       if (this.classes[action].length === 0) continue;
       lines.push(`  classDef ${action} ${CLASS_DEFS[action]}`);
       lines.push(`  class ${this.classes[action].join(",")} ${action}`);
@@ -84,6 +90,7 @@ const COUNTED: Record<ChangeAction | "none", string> = {
   create: "new",
   update: "changed",
   delete: "with links removed",
+  replace: "upgraded",
   none: "unchanged",
 };
 
@@ -121,7 +128,7 @@ export function renderMermaidDiagrams(
       d.edge(root, d.node(label, s.kind, actionOf(s)));
     }
     const counted = space.children.filter((c) => !shown.includes(c));
-    for (const action of ["create", "update", "delete", "none"] as const) {
+    for (const action of ["create", "update", "replace", "delete", "none"] as const) {
       const n = counted.filter((c) => (actionOf(c) ?? "none") === action).length;
       if (n === 0) continue;
       const label = `${n} ${COUNTED[action]} room${n === 1 ? "" : "s"}`;

@@ -10,9 +10,10 @@
  *    concurrent branch of a forked room DAG (docs/benchmarks.md), so no room's state
  *    is taken from it.
  * 2. The walk: from the rooms the entries name by `id` or alias (the root space
- *    among them) and the marked rooms, through every space's `m.space.child` links,
- *    at most `concurrency` rooms at a time, one `GET /state` each (403 = unreadable,
- *    or an invite).
+ *    among them) and the marked rooms, through every space's `m.space.child` links
+ *    and every upgraded room's tombstone (to the room that replaced it), at most
+ *    `concurrency` rooms at a time, one `GET /state` each (403 = unreadable, or an
+ *    invite).
  * 3. The directory listing of the rooms whose entry declares `publish`.
  *
  * A room that cannot be read (not a member, unknown) becomes an `unreadable` room,
@@ -32,7 +33,7 @@ import {
   type Membership,
   type StateEvent,
 } from "./model.ts";
-import { childrenOf, markerOf } from "../matrix/vocabulary.ts";
+import { childrenOf, markerOf, replacementOf } from "../matrix/vocabulary.ts";
 import { crawl, mapLimit } from "../util/concurrency.ts";
 
 export interface ReadOptions {
@@ -251,7 +252,8 @@ function roomsOfEntry(
 }
 
 /**
- * Reads every start room and everything reachable from it through `m.space.child`;
+ * Reads every start room and everything reachable from it through `m.space.child` and
+ * tombstones;
  * then asks discovery about the rooms the walk could not account for: joined rooms
  * it did not reach (they may carry a marker of `manifestNames`; null: markers are not
  * wanted) and rooms it could not read (they may be invites). Marked rooms are read
@@ -272,7 +274,10 @@ async function walk(
       if (rooms.has(roomId)) return [];
       const room = await readRoom(gateway, roomId, userId);
       rooms.set(roomId, room);
-      return childrenOf(room).filter(isRoomId);
+      const successor = replacementOf(room);
+      return [...childrenOf(room), ...(successor !== undefined ? [successor] : [])].filter(
+        isRoomId,
+      );
     });
   await read(start);
   const joined = await joinedRooms;

@@ -130,7 +130,7 @@ describe("spaceform plan / apply (CLI, end to end)", () => {
     const json = await cli(["plan", "--format", "json", file]);
     assert.equal(json.code, 0);
     const doc = JSON.parse(json.stdout) as { format_version: number; changes: unknown[] };
-    assert.equal(doc.format_version, 1);
+    assert.equal(doc.format_version, 2);
     assert.deepEqual(doc.changes, []);
     const md = await cli(["plan", "--format", "markdown", file]);
     assert.equal(md.code, 0);
@@ -150,7 +150,7 @@ describe("spaceform plan / apply (CLI, end to end)", () => {
     assert.equal(saved.code, 2, saved.stderr);
     assert.match(saved.stderr, /Saved the plan to/);
     const doc = JSON.parse(await readFile(planFile, "utf8")) as { format_version: number };
-    assert.equal(doc.format_version, 1);
+    assert.equal(doc.format_version, 2);
 
     // Another account may not apply it.
     const otherEnv = envFor(world.hs, world.moderators[1]);

@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { applyPlan, substitute, type ProgressEvent } from "../../src/apply/apply.ts";
+import { applyPlan, stepLabel, substitute, type ProgressEvent } from "../../src/apply/apply.ts";
 import { formatApplyFailure, formatApplySummary, formatProgress } from "../../src/apply/report.ts";
 import { UserError } from "../../src/diagnostics.ts";
 import { GatewayError, type RequestCounter, type SpaceWriter } from "../../src/matrix/gateway.ts";
@@ -53,6 +53,11 @@ function recordingGateway(
     },
     createRoom: (request) => {
       record("createRoom", request);
+      rooms += 1;
+      return Promise.resolve(`!new${rooms}:test` as RoomId);
+    },
+    upgradeRoom: (roomId, version, creators) => {
+      record("upgradeRoom", roomId, version, creators);
       rooms += 1;
       return Promise.resolve(`!new${rooms}:test` as RoomId);
     },
@@ -110,6 +115,76 @@ function planOf(steps: Step[], changes: Omit<Change, "space" | "entry">[] = []):
 }
 
 describe("applyPlan", () => {
+  it("upgrades a room and sends later steps to the new room", async () => {
+    const { gateway, calls } = recordingGateway();
+    const plan = planOf(
+      [
+        {
+          ...base,
+          op: "upgrade_room",
+          entry: "rooms.general",
+          room: { room_id: "!old:test" },
+          new_version: "12",
+          additional_creators: ["@alice:test"],
+          addresses: ["rooms.general"],
+          description: "upgrade general",
+        },
+        {
+          ...base,
+          op: "send_state",
+          room: { room_id: "!space:test" },
+          type: "m.space.child",
+          state_key: "$room:rooms.general",
+          content: { via: ["test"], order: "10" },
+          addresses: ["space.children.general"],
+          description: "link the new room",
+        },
+        {
+          ...base,
+          op: "send_state",
+          room: { created: "rooms.general" },
+          type: "m.room.join_rules",
+          state_key: "",
+          content: {
+            join_rule: "restricted",
+            allow: [{ type: "m.room_membership", room_id: { $room: "rooms.general" } }],
+          },
+          addresses: ["rooms.general.allow"],
+          description: "allow",
+        },
+      ],
+      [
+        { address: "rooms.general", action: "replace", before: {}, after: {} },
+        { address: "space.children.general", action: "update", before: {}, after: {} },
+        { address: "rooms.general.allow", action: "update", before: [], after: [] },
+      ],
+    );
+    const result = await applyPlan(plan, gateway);
+    assert.equal(result.ok, true);
+    assert.deepEqual(calls, [
+      { method: "upgradeRoom", args: ["!old:test", "12", ["@alice:test"]] },
+      {
+        method: "sendState",
+        args: ["!space:test", "m.space.child", "!new1:test", { via: ["test"], order: "10" }],
+      },
+      {
+        method: "sendState",
+        args: [
+          "!new1:test",
+          "m.room.join_rules",
+          "",
+          {
+            join_rule: "restricted",
+            allow: [{ type: "m.room_membership", room_id: "!new1:test" }],
+          },
+        ],
+      },
+    ]);
+    assert.deepEqual(result.created, { "rooms.general": "!new1:test" });
+    assert.deepEqual(result.summary, { create: 0, update: 2, delete: 0, replace: 1 });
+    assert.equal(stepLabel(plan, plan.steps[0]!), "-/+ rooms.general");
+  });
+
   it("creates rooms first and substitutes their ids into later steps", async () => {
     const { gateway, calls } = recordingGateway();
     const plan = planOf(

@@ -99,6 +99,21 @@ describe("sdk gateway against a scripted server", () => {
     assert.equal(hs.count(`POST ${V3}/createRoom`), 2);
   });
 
+  it("paces an upgrade through a 429 and never repeats one whose answer was lost", async () => {
+    const path = `POST ${V3}/rooms/${encodeURIComponent("!old:example.org")}/upgrade`;
+    hs.script(path, limited({ retryAfterMs: 100 }), {
+      status: 200,
+      body: { replacement_room: "!new" },
+    });
+    const { g, sleeps } = gateway();
+    assert.equal(await g.upgradeRoom("!old:example.org" as RoomId, "12", []), "!new");
+    assert.equal(hs.count(path), 2);
+    assert.deepEqual(sleeps, [100]);
+    hs.script(path, "drop", { status: 200, body: { replacement_room: "!twin" } });
+    await assert.rejects(g.upgradeRoom("!old:example.org" as RoomId, "12", ["@a:example.org"]));
+    assert.equal(hs.count(path), 1, "the lost one was sent exactly once");
+  });
+
   it("never retries createRoom after a lost answer: the room may exist", async () => {
     hs.script(`POST ${V3}/createRoom`, "drop", { status: 200, body: { room_id: "!twin:x" } });
     const { g, sleeps } = gateway();

@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { checkPolicies, globMatch, NO_POLICIES } from "../../src/policy/index.ts";
 import type { PolicyRoomView } from "../../src/policy/index.ts";
+import { declaredRoomFacts } from "../../src/policy/view.ts";
 import type { Policies } from "../../src/manifest/model.ts";
 import type { UserId } from "../../src/matrix/ids.ts";
 
@@ -37,6 +38,18 @@ describe("policy admins", () => {
   });
   it("skips rooms whose power levels are unknown", () => {
     assert.deepEqual(codes(p, [room()]), []);
+  });
+  it("leaves the users of a declared room version 12 to the planner, which knows the creators", () => {
+    const facts = (room_version?: string) =>
+      declaredRoomFacts({
+        ...(room_version !== undefined ? { room_version } : {}),
+        power_levels: { users: { "@mod:example.org": 50 } },
+      });
+    assert.deepEqual(facts("12"), {});
+    assert.deepEqual(codes(p, [room(facts("12"))]), []);
+    assert.deepEqual(codes(p, [room(facts("11"))]), [
+      "error policy.admins rooms.general.power_levels.users",
+    ]);
   });
 });
 

@@ -17,6 +17,7 @@ export interface ApplyArgs {
   "auto-approve": boolean;
   "unlink-unmanaged": boolean;
   "max-removals": number;
+  "max-upgrades": number;
 }
 
 export const CONFIRM_PROMPT = "Do you want to perform these actions? Only 'yes' will be accepted: ";
@@ -98,7 +99,11 @@ export function applyCommand(setExit: (code: number) => void): CommandModule<obj
           paths: args.paths,
           env: process.env,
           log,
-          plan: { unlinkUnmanaged: args["unlink-unmanaged"], maxRemovals: args["max-removals"] },
+          plan: {
+            unlinkUnmanaged: args["unlink-unmanaged"],
+            maxRemovals: args["max-removals"],
+            maxUpgrades: args["max-upgrades"],
+          },
         });
         for (const d of run.loadWarnings) process.stderr.write(formatDiagnostic(d, err));
         plan = run.plan;

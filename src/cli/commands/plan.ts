@@ -13,6 +13,7 @@ export interface PlanArgs {
   "detailed-exitcode": boolean;
   "unlink-unmanaged": boolean;
   "max-removals": number;
+  "max-upgrades": number;
 }
 
 /** Options shared by plan and apply: how the plan is made. */
@@ -28,6 +29,12 @@ export function planningOptions<T>(y: Argv<T>) {
       type: "number",
       default: 5,
       describe: "Refuse a plan that unlinks more children than this (a guard against mistakes)",
+    })
+    .option("max-upgrades", {
+      type: "number",
+      default: 10,
+      describe:
+        "Refuse a plan that upgrades more rooms than this (each upgrade replaces a room for good)",
     });
 }
 
@@ -85,7 +92,11 @@ export function planCommand(setExit: (code: number) => void): CommandModule<obje
         paths: args.paths,
         env: process.env,
         log,
-        plan: { unlinkUnmanaged: args["unlink-unmanaged"], maxRemovals: args["max-removals"] },
+        plan: {
+          unlinkUnmanaged: args["unlink-unmanaged"],
+          maxRemovals: args["max-removals"],
+          maxUpgrades: args["max-upgrades"],
+        },
       });
       for (const d of run.loadWarnings) process.stderr.write(formatDiagnostic(d, err));
       process.stdout.write(renderPlan(run.plan, args.format, colorEnabled(process.stdout)));

@@ -1,0 +1,415 @@
+// Room upgrades in the planner (pure): the -/+ change, what the upgrade carries and what the plan
+// repairs, identity across upgrades made by hand or cut short, and the guards.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { Entry } from "../../src/manifest/model.ts";
+import type { RoomId } from "../../src/matrix/ids.ts";
+import { DEFAULT_PLAN_OPTIONS, planSpace } from "../../src/plan/planner.ts";
+import type { Change } from "../../src/plan/model.ts";
+import type { LiveRoom, StateEvent } from "../../src/state/model.ts";
+import { BOT, bareRoom, entry, ev, live, manifest, marker } from "../support/builders.ts";
+
+const S = "!s:example.org";
+const G = "!g:example.org";
+const S2 = "!s2hash";
+const G2 = "!g2hash";
+const PL = ev("m.room.power_levels", {
+  users: { [BOT]: 100 },
+  events: { "m.room.tombstone": 100 },
+});
+
+/** The room an upgrade made: its create event names the room it replaced. */
+const successorOf: Record<string, string> = {
+  "!s2hash": "!s:example.org",
+  "!g2hash": "!g:example.org",
+};
+const created = (id: string, content: Record<string, unknown>) => {
+  const old = successorOf[id];
+  return ev(
+    "m.room.create",
+    old !== undefined ? { ...content, predecessor: { room_id: old } } : content,
+  );
+};
+function spaceRoom(id: string, version: string, state: StateEvent[]): LiveRoom {
+  return bareRoom(id, [created(id, { room_version: version, type: "m.space" }), PL, ...state]);
+}
+function plainRoom(id: string, version: string, state: StateEvent[], over: Partial<LiveRoom> = {}) {
+  return bareRoom(id, [created(id, { room_version: version }), PL, ...state], over);
+}
+const allow = (...ids: string[]) =>
+  ev("m.room.join_rules", {
+    join_rule: "restricted",
+    allow: ids.map((room_id) => ({ type: "m.room_membership", room_id })),
+  });
+const child = (id: string, extra: Record<string, unknown> = {}) =>
+  ev("m.space.child", { via: ["example.org"], ...extra }, id);
+const parentOf = (id: string) =>
+  ev("m.space.parent", { via: ["example.org"], canonical: true }, id);
+const canonical = (alias: string) => ev("m.room.canonical_alias", { alias });
+const tombstone = (to: string) => ev("m.room.tombstone", { replacement_room: to });
+
+function tree(
+  version: string | undefined,
+  general: Partial<Entry> = {},
+  opts: { joinRule?: boolean; alias?: boolean } = {},
+): Entry {
+  const v = version !== undefined ? { room_version: version } : {};
+  const rule = opts.joinRule === false ? {} : { join_rule: "restricted" as const };
+  const alias = opts.alias === false ? {} : { alias: "#general" };
+  return entry("space", { alias: "#demo", ...v }, [
+    entry("general", { ...alias, ...rule, ...v, ...general }),
+  ]);
+}
+
+/** A v10 space linking a v10 room restricted to it, both made by spaceform. */
+function v10World(): LiveRoom[] {
+  return [
+    spaceRoom(S, "10", [
+      marker("space"),
+      canonical("#demo:example.org"),
+      child(G, { order: "10", suggested: true }),
+    ]),
+    plainRoom(
+      G,
+      "10",
+      [marker("general"), canonical("#general:example.org"), allow(S), parentOf(S)],
+      {
+        directory_visibility: "public",
+      },
+    ),
+  ];
+}
+const aliases = { "#demo:example.org": S as RoomId, "#general:example.org": G as RoomId };
+
+function changeAt(p: ReturnType<typeof planSpace>, address: string): Change {
+  const c = p.changes.find((x) => x.address === address);
+  assert.ok(c, `no change at ${address}`);
+  return c;
+}
+
+/** The v10 world with one event of `general` replaced (or several events, by `state`). */
+function generalWith(change: (state: StateEvent[]) => StateEvent[]): LiveRoom[] {
+  return v10World().map((r) => (r.room_id === G ? { ...r, state: change(r.state) } : r));
+}
+const replacing =
+  (type: string, content: Record<string, unknown>) =>
+  (state: StateEvent[]): StateEvent[] =>
+    state.map((e) => (e.type === type ? ev(type, content) : e));
+
+const lines = (p: ReturnType<typeof planSpace>) => ({
+  changes: p.changes.map((c) => `${c.action} ${c.address}`),
+  steps: p.steps.map(
+    (s) =>
+      `${s.op} ${"room" in s ? JSON.stringify(s.room) : ""}${s.op === "send_state" ? ` ${s.type} ${s.state_key} ${JSON.stringify(s.content)}` : ""}`,
+  ),
+});
+
+describe("room upgrades in the plan", () => {
+  it("plans the upgrade of a space and its room as -/+ with every repair after it", () => {
+    const m = manifest(tree("12", { publish: true }));
+    const p = planSpace(m, live(v10World(), aliases));
+    assert.deepEqual(p.diagnostics, []);
+    assert.deepEqual(lines(p), {
+      changes: [
+        "replace space",
+        'update space.aliases["#demo:example.org"]',
+        "create space.marker",
+        "replace rooms.general",
+        'update rooms.general.aliases["#general:example.org"]',
+        "update rooms.general.directory",
+        "create rooms.general.marker",
+        "update rooms.general.allow",
+        "update space.children.general",
+        "create rooms.general.parent",
+      ],
+      steps: [
+        'upgrade_room {"room_id":"!s:example.org"}',
+        'upgrade_room {"room_id":"!g:example.org"}',
+        'send_state {"created":"space"} dev.spaceform.entry  {"manifest":"demo","key":"space"}',
+        'send_state {"created":"rooms.general"} dev.spaceform.entry  {"manifest":"demo","key":"general"}',
+        'send_state {"created":"rooms.general"} m.room.join_rules  {"join_rule":"restricted","allow":[{"type":"m.room_membership","room_id":{"$room":"space"}},{"type":"m.room_membership","room_id":"!s:example.org"}]}',
+        'send_state {"created":"space"} m.space.child $room:rooms.general {"via":["example.org"],"order":"10","suggested":true}',
+        'send_state {"created":"rooms.general"} m.space.parent $room:space {"via":["example.org"],"canonical":true}',
+        'send_state {"created":"space"} m.space.child !g:example.org {}',
+      ],
+    });
+    const replace = changeAt(p, "rooms.general");
+    assert.deepEqual(replace.before, { room_id: G, room_version: "10" });
+    assert.deepEqual(replace.after, {
+      room_id: { $room: "rooms.general" },
+      room_version: "12",
+      creators: [BOT],
+    });
+    const step = p.steps[1];
+    assert.ok(step?.op === "upgrade_room");
+    assert.deepEqual(step.additional_creators, []);
+    // The tree shows no id for a room whose id is known only at apply.
+    assert.equal(p.tree.room_id, undefined);
+    assert.equal(p.tree.action, "replace");
+  });
+
+  it("upgrades a room alone: the live space re-links it; its parent event and allow list follow", () => {
+    const m = manifest(tree(undefined, { room_version: "12" }));
+    const p = planSpace(m, live(v10World(), aliases));
+    assert.deepEqual(lines(p).steps, [
+      'upgrade_room {"room_id":"!g:example.org"}',
+      'send_state {"created":"rooms.general"} dev.spaceform.entry  {"manifest":"demo","key":"general"}',
+      'send_state {"room_id":"!s:example.org"} m.space.child $room:rooms.general {"via":["example.org"],"order":"10","suggested":true}',
+      'send_state {"created":"rooms.general"} m.space.parent !s:example.org {"via":["example.org"],"canonical":true}',
+      'send_state {"room_id":"!s:example.org"} m.space.child !g:example.org {}',
+    ]);
+  });
+
+  it("upgrades a space alone: its linked children point their parent event at the new space", () => {
+    const m = manifest(tree(undefined, {}));
+    const ent = { ...m, space: { ...m.space, room_version: "12" } };
+    const p = planSpace(ent, live(v10World(), aliases));
+    assert.deepEqual(lines(p).steps, [
+      'upgrade_room {"room_id":"!s:example.org"}',
+      'send_state {"created":"space"} dev.spaceform.entry  {"manifest":"demo","key":"space"}',
+      'send_state {"room_id":"!g:example.org"} m.room.join_rules  {"join_rule":"restricted","allow":[{"type":"m.room_membership","room_id":{"$room":"space"}},{"type":"m.room_membership","room_id":"!s:example.org"}]}',
+      'send_state {"room_id":"!g:example.org"} m.space.parent $room:space {"via":["example.org"],"canonical":true}',
+      'send_state {"room_id":"!g:example.org"} m.space.parent !s:example.org {}',
+    ]);
+    const repoint = changeAt(p, "rooms.general.parent");
+    assert.deepEqual(repoint.before, { room_id: S, via: ["example.org"], canonical: true });
+    assert.deepEqual(repoint.after, {
+      room_id: { $room: "space" },
+      via: ["example.org"],
+      canonical: true,
+    });
+  });
+
+  it("adds the new space to an undeclared allow list, keeping the old one", () => {
+    const m = manifest(tree(undefined, {}, { joinRule: false }));
+    const ent = { ...m, space: { ...m.space, room_version: "12" } };
+    const p = planSpace(ent, live(v10World(), aliases));
+    const change = changeAt(p, "rooms.general.allow");
+    assert.deepEqual(change.before, [S]);
+    assert.deepEqual(change.after, [S, { $room: "space" }]);
+  });
+
+  it("gives the tombstone a level above state_default when the copied levels do not", () => {
+    const rooms = generalWith(replacing("m.room.power_levels", { users: { [BOT]: 100 } }));
+    const p = planSpace(manifest(tree(undefined, { room_version: "12" })), live(rooms, aliases));
+    const change = changeAt(p, "rooms.general.power_levels.events");
+    assert.deepEqual(change.before, {});
+    assert.deepEqual(change.after, { "m.room.tombstone": 150 });
+  });
+
+  it("carries the old room's creator as additional creator when another account made it", () => {
+    const rooms = generalWith((state) => [
+      ev("m.room.create", { room_version: "10" }, "", "@alice:example.org"),
+      ev("m.room.power_levels", {
+        users: { [BOT]: 100, "@alice:example.org": 100 },
+        events: { "m.room.tombstone": 100 },
+      }),
+      ...state.filter((e) => e.type !== "m.room.create" && e.type !== "m.room.power_levels"),
+    ]);
+    const p = planSpace(manifest(tree(undefined, { room_version: "12" })), live(rooms, aliases));
+    const step = p.steps.find((s) => s.op === "upgrade_room");
+    assert.deepEqual(step?.op === "upgrade_room" ? step.additional_creators : null, [
+      "@alice:example.org",
+    ]);
+    assert.deepEqual(changeAt(p, "rooms.general").after, {
+      room_id: { $room: "rooms.general" },
+      room_version: "12",
+      creators: [BOT, "@alice:example.org"],
+    });
+  });
+
+  it("reports an alias on another server, which the upgrade cannot move", () => {
+    const rooms = generalWith(
+      replacing("m.room.canonical_alias", {
+        alias: "#general:example.org",
+        alt_aliases: ["#g:other.org"],
+      }),
+    );
+    const p = planSpace(manifest(tree(undefined, { room_version: "12" })), live(rooms, aliases));
+    assert.deepEqual(
+      p.diagnostics.map((d) => [d.severity, d.code, d.path, d.message]),
+      [
+        [
+          "warning",
+          "upgrade.foreign-alias",
+          "rooms.general",
+          `#g:other.org is an alias on another homeserver; the upgrade cannot move it, so it keeps pointing at the old room ${G}.`,
+        ],
+      ],
+    );
+  });
+
+  it("refuses an upgrade the managing account lacks the power to tombstone", () => {
+    const rooms = generalWith(
+      replacing("m.room.power_levels", {
+        users: { [BOT]: 50 },
+        events: { "m.room.tombstone": 100 },
+      }),
+    );
+    const p = planSpace(manifest(tree(undefined, { room_version: "12" })), live(rooms, aliases));
+    const errors = p.diagnostics.filter((d) => d.severity === "error").map((d) => [d.code, d.path]);
+    assert.deepEqual(errors, [["power.insufficient", "rooms.general.room_version"]]);
+  });
+
+  it("refuses a downgrade, and more upgrades than the guard allows", () => {
+    const down = planSpace(
+      manifest(tree(undefined, { room_version: "9" })),
+      live(v10World(), aliases),
+    );
+    assert.deepEqual(
+      down.diagnostics.map((d) => d.code),
+      ["upgrade.downgrade"],
+    );
+    assert.equal(
+      down.steps.some((s) => s.op === "upgrade_room"),
+      false,
+    );
+    const guarded = planSpace(manifest(tree("12")), live(v10World(), aliases), {
+      ...DEFAULT_PLAN_OPTIONS,
+      maxUpgrades: 1,
+    });
+    assert.deepEqual(
+      guarded.diagnostics.map((d) => [d.severity, d.code]),
+      [["error", "guard.max-upgrades"]],
+    );
+  });
+});
+
+describe("identity across upgrades", () => {
+  /** The old rooms after POST /upgrade of both: tombstoned, nothing else changed. */
+  const tombstoned = (): LiveRoom[] => [
+    spaceRoom(S, "10", [
+      marker("space"),
+      child(G, { order: "10", suggested: true }),
+      tombstone(S2),
+    ]),
+    plainRoom(G, "10", [marker("general"), allow(S), parentOf(S), tombstone(G2)]),
+  ];
+  /** The world after POST /upgrade of both rooms, before any re-linking (by hand, or cut short). */
+  function upgradedByHand(): LiveRoom[] {
+    return [
+      ...tombstoned(),
+      spaceRoom(S2, "12", [
+        canonical("#demo:example.org"),
+        child(G, { order: "10", suggested: true }),
+      ]),
+      plainRoom(G2, "12", [canonical("#general:example.org"), allow(S)]),
+    ];
+  }
+  const moved = { "#demo:example.org": S2 as RoomId, "#general:example.org": G2 as RoomId };
+
+  it("follows the successors and plans the remaining re-links, saying so", () => {
+    const p = planSpace(manifest(tree("12")), live(upgradedByHand(), moved));
+    assert.equal(
+      p.steps.some((s) => s.op === "upgrade_room" || s.op === "create_room"),
+      false,
+    );
+    assert.deepEqual(lines(p).steps, [
+      'send_state {"room_id":"!s2hash"} dev.spaceform.entry  {"manifest":"demo","key":"space"}',
+      'send_state {"room_id":"!g2hash"} dev.spaceform.entry  {"manifest":"demo","key":"general"}',
+      'send_state {"room_id":"!g2hash"} m.room.join_rules  {"join_rule":"restricted","allow":[{"type":"m.room_membership","room_id":"!s2hash"},{"type":"m.room_membership","room_id":"!s:example.org"}]}',
+      'send_state {"room_id":"!s2hash"} m.space.child !g2hash {"via":["example.org"],"order":"10","suggested":true}',
+      'send_state {"room_id":"!g2hash"} m.space.parent !s2hash {"via":["example.org"],"canonical":true}',
+      'send_state {"room_id":"!s2hash"} m.space.child !g:example.org {}',
+    ]);
+    assert.deepEqual(p.tree.room_id, S2);
+  });
+
+  it("follows a tombstone from a room pinned by id, and says so", () => {
+    const pinned = tree("12", { id: G as RoomId }, { alias: false });
+    const p = planSpace(manifest(pinned), live(upgradedByHand(), moved));
+    const notes = p.diagnostics.map((d) => [d.severity, d.code, d.path, d.message]);
+    assert.deepEqual(notes, [
+      [
+        "warning",
+        "identity.upgraded",
+        "space.alias",
+        `${S} was upgraded: its tombstone points to ${S2} (room version 12), which this plan manages instead.`,
+      ],
+      [
+        "warning",
+        "identity.upgraded",
+        "rooms.general.id",
+        `${G} was upgraded: its tombstone points to ${G2} (room version 12), which this plan manages instead.`,
+      ],
+    ]);
+  });
+
+  it("refuses to manage a dead room whose successor the account cannot read", () => {
+    const rooms = upgradedByHand().map((r) =>
+      r.room_id === G2
+        ? { ...r, membership: "none" as const, state: [], unreadable: "not a member" }
+        : r,
+    );
+    const p = planSpace(
+      manifest(tree("12")),
+      live(rooms, { ...moved, "#general:example.org": G as RoomId }),
+    );
+    const errors = p.diagnostics.filter((d) => d.severity === "error").map((d) => d.code);
+    assert.deepEqual(errors, ["identity.successor-unreadable"]);
+    assert.equal(
+      p.steps.some((s) => s.op === "create_room"),
+      false,
+    );
+  });
+
+  it("ignores a tombstone that names no room, and stops at a tombstone cycle", () => {
+    const hostile = generalWith((state) => [
+      ...state,
+      ev("m.room.tombstone", { replacement_room: "\u001b[31m!x" }),
+    ]);
+    const p = planSpace(manifest(tree(undefined)), live(hostile, aliases));
+    assert.deepEqual(p.changes, []);
+    assert.deepEqual(p.diagnostics, []);
+    const cycle = generalWith((state) => [...state, tombstone(G2)]);
+    cycle.push(plainRoom(G2, "12", [tombstone(G)]));
+    const q = planSpace(manifest(tree(undefined)), live(cycle, aliases));
+    assert.equal(q.tree.children[0]?.room_id, G2);
+  });
+
+  it("follows only a real upgrade: a tombstone whose target does not name the room is refused", () => {
+    const rooms = upgradedByHand().map((r) =>
+      r.room_id === G2
+        ? {
+            ...r,
+            state: r.state.map((e) =>
+              e.type === "m.room.create" ? ev(e.type, { room_version: "12" }) : e,
+            ),
+          }
+        : r,
+    );
+    const p = planSpace(
+      manifest(tree("12")),
+      live(rooms, { ...moved, "#general:example.org": G as RoomId }),
+    );
+    assert.deepEqual(
+      p.diagnostics.filter((d) => d.severity === "error").map((d) => [d.code, d.message]),
+      [
+        [
+          "identity.upgrade-unconfirmed",
+          `the tombstone of ${G} points to ${G2}, whose create event does not name ${G} as its predecessor; spaceform follows only a real upgrade.`,
+        ],
+      ],
+    );
+  });
+
+  it("plans nothing once the upgrade is complete", () => {
+    const done = [
+      ...tombstoned(),
+      spaceRoom(S2, "12", [
+        marker("space"),
+        canonical("#demo:example.org"),
+        child(G2, { order: "10", suggested: true }),
+      ]),
+      plainRoom(G2, "12", [
+        marker("general"),
+        canonical("#general:example.org"),
+        allow(S2, S),
+        parentOf(S2),
+      ]),
+    ];
+    const p = planSpace(manifest(tree("12")), live(done, moved));
+    assert.deepEqual(p.changes, []);
+    assert.deepEqual(p.diagnostics, []);
+  });
+});
