@@ -91,7 +91,7 @@ describe("action.yml", () => {
     assert.doesNotMatch(run.log, /^::error file=spaces\//m);
   });
 
-  it("plan without Matrix secrets for a fork's pull request: validates, says a maintainer must plan, touches nothing", async () => {
+  it("plan without Matrix secrets for a fork's pull request: validates, points to the trusted run, touches nothing", async () => {
     const ws = workspace();
     gh.requests.length = 0;
     const run = await runAction({
@@ -103,8 +103,8 @@ describe("action.yml", () => {
     assert.equal(outcomeOf(run, "Validate"), "success");
     assert.equal(outcomeOf(run, "Plan"), "skipped");
     assert.equal(outcomeOf(run, "Comment the plan on the pull request"), "skipped");
-    assert.match(run.summary, /plan needs a maintainer/);
-    assert.match(run.log, /::notice title=spaceform: plan needs a maintainer::/);
+    assert.match(run.summary, /### spaceform plan needs the trusted run\n/);
+    assert.match(run.log, /::notice title=spaceform: plan needs the trusted run::/);
     assert.deepEqual(gh.requests, []);
   });
 
@@ -112,7 +112,7 @@ describe("action.yml", () => {
     const ws = workspace(null);
     const run = await runAction({ workspace: ws, inputs: { command: "plan" }, env: env(ws) });
     assert.equal(run.outcome, "success", run.log);
-    assert.match(run.log, /::notice title=spaceform: plan needs a maintainer::/);
+    assert.match(run.log, /::notice title=spaceform: plan needs the trusted run::/);
   });
 
   it("plan without Matrix secrets for a pull request from the repository itself fails the check", async () => {
@@ -166,6 +166,9 @@ describe("action.yml", () => {
     const ws = workspace();
     const run = await runAction({ workspace: ws, inputs: { command: "destroy" }, env: env(ws) });
     assert.equal(run.outcome, "failure");
-    assert.match(run.log, /command must be validate, plan, apply or drift, not 'destroy'/);
+    assert.match(
+      run.log,
+      /command must be validate, hand-off, plan-hand-off, plan, apply or drift, not 'destroy'/,
+    );
   });
 });
