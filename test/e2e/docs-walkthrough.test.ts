@@ -15,7 +15,7 @@ import { after, before, describe, it } from "node:test";
 import { parse } from "yaml";
 import { PLAN_MARKER } from "../../src/github/markers.ts";
 import { startFakeGitHub, type FakeGitHub, type FakePull } from "../fixtures/github/fake-github.ts";
-import { runAction, type ActionRun } from "../fixtures/github/run-action.ts";
+import { runAction, runnerEnv, type ActionRun } from "../fixtures/github/run-action.ts";
 import { freshWorld, type World } from "../homeserver/harness.ts";
 
 const root = resolve(import.meta.dirname, "..", "..");
@@ -214,21 +214,11 @@ describe("docs/github.md, step by step, in a fresh repository (end to end)", () 
       event: { name: string; sha: string; payload: unknown },
     ): Promise<ActionRun> {
       runId += 1;
-      const eventPath = join(packDir, `event-${runId}.json`);
-      writeFileSync(eventPath, JSON.stringify(event.payload));
       const r = await runAction({
         workspace,
         inputs: inputsOf(name),
         artifacts: artifacts(),
-        env: {
-          GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
-          GITHUB_API_URL: gh.url,
-          GITHUB_SERVER_URL: "https://github.test",
-          GITHUB_EVENT_NAME: event.name,
-          GITHUB_EVENT_PATH: eventPath,
-          GITHUB_SHA: event.sha,
-          GITHUB_RUN_ID: String(runId),
-        },
+        env: runnerEnv(gh, event, runId),
       });
       const everything = `${r.log}\n${r.summary}\n${gh.comments.map((c) => c.body).join("\n")}`;
       assert.ok(!everything.includes(token), `${name}: the token is never shown`);

@@ -22,7 +22,7 @@ import { PLAN_MARKER } from "../../src/github/markers.ts";
 import { readPlanRecord } from "../../src/github/plan-record.ts";
 import { MAX_MANIFEST_BYTES } from "../../src/manifest/files.ts";
 import { startFakeGitHub, type FakeGitHub, type FakePull } from "../fixtures/github/fake-github.ts";
-import { runAction, type ActionRun } from "../fixtures/github/run-action.ts";
+import { runAction, runnerEnv, type ActionRun } from "../fixtures/github/run-action.ts";
 import { freshWorld, type World } from "../homeserver/harness.ts";
 
 const sha = (n: number): string => n.toString(16).padStart(2, "0").repeat(20);
@@ -69,22 +69,7 @@ describe("GitHub fork flow: hand-off by the untrusted run, plan and comment by t
     event: { name: string; payload: unknown; sha: string },
   ): Promise<ActionRun> {
     runId += 1;
-    const eventPath = join(tmpdir(), `spaceform-fork-flow-event-${process.pid}-${runId}.json`);
-    writeFileSync(eventPath, JSON.stringify(event.payload));
-    const r = await runAction({
-      workspace,
-      inputs,
-      artifacts,
-      env: {
-        GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
-        GITHUB_API_URL: gh.url,
-        GITHUB_SERVER_URL: "https://github.test",
-        GITHUB_EVENT_NAME: event.name,
-        GITHUB_EVENT_PATH: eventPath,
-        GITHUB_SHA: event.sha,
-        GITHUB_RUN_ID: String(runId),
-      },
-    });
+    const r = await runAction({ workspace, inputs, artifacts, env: runnerEnv(gh, event, runId) });
     runs.push(r);
     return r;
   }
