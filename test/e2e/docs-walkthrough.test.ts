@@ -110,13 +110,15 @@ describe("docs/github.md, step by step, in a fresh repository (end to end)", () 
     });
     assert.equal(r.status, 0, r.stderr);
     tarball = join(packDir, r.stdout.trim().split("\n").at(-1)!);
-    const version = (
-      JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }
-    ).version;
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+      version: string;
+      bin: { spaceform: string };
+    };
+    const version = pkg.version;
     assert.equal(tarball, join(packDir, `spaceform-${version}.tgz`));
     const list = spawnSync("tar", ["tzf", tarball], { encoding: "utf8" }).stdout.split("\n");
     for (const f of [
-      "package/dist/cli/main.js",
+      `package/${pkg.bin.spaceform}`,
       "package/schemas/space.schema.json",
       "package/action.yml",
       "package/package.json",
