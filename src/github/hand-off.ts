@@ -49,7 +49,8 @@ function limitFor(name: string): number | undefined {
 /**
  * Untrusted side: copies the manifests and images below `manifestsDir` into
  * `outDir/spaces/` and writes pull-request.json. Links and other files are left
- * out (and listed), so the artifact holds only what the trusted side accepts.
+ * out (and listed), and so are files over their size limit (validate reports
+ * those), so that what the artifact holds is what the trusted side accepts.
  */
 export async function packHandOff(
   manifestsDir: string,
@@ -66,8 +67,11 @@ export async function packHandOff(
       const rel = relative(manifestsDir, abs);
       if (!SAFE_NAME.test(e.name)) leftOut.push(rel);
       else if (e.isDirectory() && depth < MAX_DEPTH) await walk(abs, depth + 1);
-      else if (e.isFile() && limitFor(e.name) !== undefined) files.push(rel);
-      else leftOut.push(rel);
+      else if (e.isFile() && limitFor(e.name) !== undefined) {
+        // Too large for the trusted side: left out here, and validate reports it.
+        if ((await lstat(abs)).size <= (limitFor(e.name) ?? 0)) files.push(rel);
+        else leftOut.push(rel);
+      } else leftOut.push(rel);
     }
   };
   await walk(manifestsDir, 1);
@@ -83,7 +87,9 @@ export async function packHandOff(
 }
 
 export type HandOffCheck =
-  { ok: true; meta: HandOffMeta; files: string[] } | { ok: false; problems: string[] };
+  | { ok: true; meta: HandOffMeta; files: string[] }
+  /** `meta`: pull-request.json when it was well-formed, to report the refusal on its pull request. */
+  | { ok: false; problems: string[]; meta?: HandOffMeta };
 
 /** A name as data in a message: JSON-quoted, so control characters show as escapes. */
 const quote = (s: string): string => JSON.stringify(s);
@@ -188,6 +194,7 @@ export async function checkHandOff(dir: string): Promise<HandOffCheck> {
     problems.push(
       `The hand-off holds ${formatBytes(total)}; the limit is ${formatBytes(MAX_HAND_OFF_BYTES)}.`,
     );
-  if (problems.length > 0 || meta === undefined) return { ok: false, problems };
+  if (meta === undefined) return { ok: false, problems };
+  if (problems.length > 0) return { ok: false, problems, meta };
   return { ok: true, meta, files };
 }

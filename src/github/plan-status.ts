@@ -15,7 +15,13 @@ import { PLAN_MARKER } from "./markers.ts";
 
 export const PLAN_STATUS_CONTEXT = "spaceform plan";
 
-export const NO_PLAN_RESULTS = ["unchanged", "invalid", "no-credentials", "failed"] as const;
+export const NO_PLAN_RESULTS = [
+  "unchanged",
+  "invalid",
+  "no-credentials",
+  "failed",
+  "refused",
+] as const;
 export type NoPlanResult = (typeof NO_PLAN_RESULTS)[number];
 
 const NO_PLAN: Record<NoPlanResult, { state: CommitStatus["state"]; text: string }> = {
@@ -34,6 +40,10 @@ const NO_PLAN: Record<NoPlanResult, { state: CommitStatus["state"]; text: string
   failed: {
     state: "failure",
     text: "The plan could not be made: the workflow run's log says why.",
+  },
+  refused: {
+    state: "failure",
+    text: "The Plan run's hand-off was refused (the trusted run's log lists why): no plan was made.",
   },
 };
 

@@ -11,7 +11,12 @@ import type { GitHubApi } from "./api.ts";
 import { checkHandOff } from "./hand-off.ts";
 
 export type Received =
-  | { kind: "refused"; problems: string[] }
+  /**
+   * Nothing is planned. `pullRequest` and `headSha` are set when the refused hand-off is
+   * nonetheless the one of that pull request's current head (its author's own doing), so the
+   * refusal can be reported there.
+   */
+  | { kind: "refused"; problems: string[]; pullRequest?: number; headSha?: string }
   /** The pull request moved on (or was closed) since this run's commit: a newer run reports. */
   | { kind: "superseded"; pullRequest: number; headSha: string; reason: string }
   | {
@@ -61,7 +66,18 @@ export async function receiveHandOff(
     };
   }
   const check = await checkHandOff(input.dir);
-  if (!check.ok) return { kind: "refused", problems: check.problems };
+  if (!check.ok) {
+    const meta = check.meta;
+    if (meta === undefined || meta.headSha !== run.headSha)
+      return { kind: "refused", problems: check.problems };
+    const pull = await api.getPull(meta.pullRequest);
+    const own = pull.headSha === meta.headSha && pull.state === "open";
+    return {
+      kind: "refused",
+      problems: check.problems,
+      ...(own ? { pullRequest: meta.pullRequest, headSha: meta.headSha } : {}),
+    };
+  }
   const { pullRequest, headSha } = check.meta;
   if (headSha !== run.headSha) {
     return {

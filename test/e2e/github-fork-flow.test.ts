@@ -291,8 +291,12 @@ describe("GitHub fork flow: hand-off by the untrusted run, plan and comment by t
   });
 
   describe("a hostile artifact is refused before anything is planned or posted", () => {
-    /** A fresh, well-formed hand-off for pull request 7 at its head, then `tamper` applied. */
-    async function hostile(tamper: (dir: string) => void): Promise<ActionRun> {
+    /**
+     * A fresh, well-formed hand-off for pull request 7 at its head, then `tamper` applied.
+     * `reported`: the refusal is the pull request's own (its pull-request.json names it and its
+     * head), so it gets a failing status and its plan comment says so; else nothing is posted.
+     */
+    async function hostile(tamper: (dir: string) => void, reported = true): Promise<ActionRun> {
       rmSync(store(), { recursive: true, force: true });
       mkdirSync(join(store(), "spaces"), { recursive: true });
       writeFileSync(join(store(), "spaces", "fork.yaml"), manifest(["general"]));
@@ -312,12 +316,34 @@ describe("GitHub fork flow: hand-off by the untrusted run, plan and comment by t
         "Report that no plan was made",
       ])
         assert.equal(stepOf(t, step).outcome, "skipped", step);
+      const refusal =
+        "The Plan run's hand-off was refused (the trusted run's log lists why): no plan was made.";
+      if (!reported) {
+        assert.deepEqual(
+          gh.comments.map((c) => c.body),
+          seen.comments,
+          "no comment changed",
+        );
+        assert.equal(gh.statuses.length, seen.statuses, "no status set");
+        return t;
+      }
       assert.deepEqual(
-        gh.comments.map((c) => c.body),
-        seen.comments,
-        "no comment changed",
+        gh.statuses.slice(seen.statuses).map((st) => [st.sha, st.state, st.description]),
+        [[pull.head_sha, "failure", refusal]],
       );
-      assert.equal(gh.statuses.length, seen.statuses, "no status set");
+      const [comment, ...more] = planComments(7);
+      assert.equal(more.length, 0);
+      assert.ok(
+        comment!.body.startsWith(
+          `${PLAN_MARKER}\n### ⚠️ spaceform plan: out of date\n\n${refusal}`,
+        ),
+        comment!.body,
+      );
+      assert.deepEqual(
+        gh.comments.filter((c) => c.issue_number !== 7).map((c) => c.body),
+        seen.comments.filter((_, i) => gh.comments[i]!.issue_number !== 7),
+        "nothing else changed",
+      );
       return t;
     }
 
@@ -369,13 +395,13 @@ describe("GitHub fork flow: hand-off by the untrusted run, plan and comment by t
       assert.doesNotMatch(t.log, /^::error ::forged/m, "the name is data, not a workflow command");
     });
 
-    it("a pull-request.json that is not exactly the format", async () => {
+    it("a pull-request.json that is not exactly the format (no pull request to report on)", async () => {
       const t = await hostile((dir) => {
         writeFileSync(
           join(dir, "pull-request.json"),
           JSON.stringify({ version: 1, pull_request: "7; rm -rf /", head_sha: pull.head_sha }),
         );
-      });
+      }, false);
       assert.match(
         t.log,
         /pull-request\.json must be exactly \{"version": 1, "pull_request": <number>, "head_sha": "<40 hex digits>"\}\./,

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { checkHandOff, packHandOff, parseHandOffMeta } from "../../src/github/hand-off.ts";
 import { manifestPrefixes, workflowRunOf } from "../../src/github/receive.ts";
+import { MAX_MANIFEST_BYTES } from "../../src/manifest/files.ts";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 
@@ -20,10 +21,11 @@ describe("hand-off", () => {
     writeFileSync(join(spaces, "README.md"), "notes");
     writeFileSync(join(spaces, ".hidden.yaml"), "version: 1\n");
     symlinkSync("/etc/passwd", join(spaces, "link.yaml"));
+    writeFileSync(join(spaces, "big.yaml"), Buffer.alloc(MAX_MANIFEST_BYTES + 1, 0x20));
     const out = join(repo, "out");
     const packed = await packHandOff(spaces, out, { pullRequest: 3, headSha: SHA });
     assert.deepEqual(packed.files, ["a.yaml", "avatars/a.png"]);
-    assert.deepEqual(packed.leftOut, [".hidden.yaml", "README.md", "link.yaml"]);
+    assert.deepEqual(packed.leftOut, [".hidden.yaml", "README.md", "big.yaml", "link.yaml"]);
     assert.deepEqual(readdirSync(join(out, "spaces")).sort(), ["a.yaml", "avatars"]);
     assert.deepEqual(await checkHandOff(out), {
       ok: true,
@@ -42,7 +44,11 @@ describe("hand-off", () => {
       join(dir, "pull-request.json"),
       JSON.stringify({ version: 1, pull_request: 1, head_sha: SHA }),
     );
-    assert.deepEqual(await checkHandOff(dir), { ok: false, problems: ["spaces/ is missing."] });
+    assert.deepEqual(await checkHandOff(dir), {
+      ok: false,
+      problems: ["spaces/ is missing."],
+      meta: { pullRequest: 1, headSha: SHA }, // to report the refusal on pull request 1
+    });
   });
 
   it("reads pull-request.json strictly", () => {

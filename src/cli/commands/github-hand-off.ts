@@ -66,6 +66,7 @@ export function handOffCommands(y: Argv, authorOption: Record<string, object>): 
             describe:
               "the manifests' folder in the repository (to tell whether the pull request changes it)",
           },
+          ...authorOption,
         }),
       handler: async (argv) => {
         const { readGitHubContext, setStepOutputs } = await import("../../github/context.ts");
@@ -79,6 +80,16 @@ export function handOffCommands(y: Argv, authorOption: Record<string, object>): 
           manifests: argv.manifests,
         });
         if (r.kind === "refused") {
+          if (r.pullRequest !== undefined && r.headSha !== undefined) {
+            const { reportNoPlan } = await import("../../github/plan-status.ts");
+            await reportNoPlan(api, ctx, {
+              pullRequest: r.pullRequest,
+              headSha: r.headSha,
+              result: "refused",
+              commentAuthor: String(argv["comment-author"]),
+              status: true,
+            });
+          }
           throw new UserError(
             `The hand-off was refused; nothing was planned or posted:\n${r.problems.map((p) => `  ${p}`).join("\n")}`,
           );
@@ -110,7 +121,7 @@ export function handOffCommands(y: Argv, authorOption: Record<string, object>): 
           pr: { type: "number", demandOption: true, describe: "pull request number" },
           "head-sha": { type: "string", demandOption: true, describe: "its head commit" },
           result: {
-            choices: ["unchanged", "invalid", "no-credentials", "failed"] as const,
+            choices: ["unchanged", "invalid", "no-credentials", "failed", "refused"] as const,
             demandOption: true,
             describe: "why there is no plan",
           },
