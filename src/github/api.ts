@@ -44,6 +44,28 @@ export interface GitHubApi {
   ): Promise<Issue>;
   /** Pull requests associated with a commit (for a merge commit: the merged one). */
   pullsForCommit(sha: string): Promise<CommitPull[]>;
+  /** One pull request: its state and head commit. */
+  getPull(pullRequest: number): Promise<PullRequest>;
+  /** The paths a pull request changes (a renamed file also under its old path). */
+  listPullFiles(pullRequest: number): Promise<string[]>;
+  /** Sets a commit status (a check a branch rule can require) on `sha`. */
+  setCommitStatus(sha: string, status: CommitStatus): Promise<void>;
+}
+
+export interface PullRequest {
+  number: number;
+  state: "open" | "closed";
+  headSha: string;
+  url: string;
+}
+
+export interface CommitStatus {
+  state: "success" | "failure" | "pending" | "error";
+  /** The check's name, e.g. `spaceform plan`. */
+  context: string;
+  /** At most 140 characters (GitHub's limit). */
+  description: string;
+  targetUrl?: string;
 }
 
 interface RawUser {
@@ -91,7 +113,7 @@ export function explain(what: string, err: unknown): never {
   if (status === 401) hint = " The token was rejected: check that GITHUB_TOKEN is set and valid.";
   if (status === 403 || status === 404)
     hint =
-      " Check the workflow's `permissions:` (pull-requests: write for plan comments and apply reports, issues: write for drift issues). A pull request from a fork gets a read-only token and cannot comment.";
+      " Check the workflow's `permissions:` (pull-requests: write for plan comments and apply reports, statuses: write for the plan status, actions: read for the hand-off artifact, issues: write for drift issues). A pull request from a fork gets a read-only token and cannot comment.";
   throw new UserError(
     `GitHub API: cannot ${what}: ${typeof status === "number" ? `HTTP ${status}: ` : ""}${message}.${hint}`,
   );
@@ -210,6 +232,50 @@ export async function createGitHubApi(
         }));
       } catch (err) {
         explain(`find the pull request of commit ${commit_sha}`, err);
+      }
+    },
+    async getPull(pull_number) {
+      try {
+        const res = await octokit.rest.pulls.get({ owner, repo, pull_number });
+        return {
+          number: res.data.number,
+          state: res.data.state === "open" ? "open" : "closed",
+          headSha: res.data.head.sha,
+          url: res.data.html_url,
+        };
+      } catch (err) {
+        explain(`read pull request #${pull_number}`, err);
+      }
+    },
+    async listPullFiles(pull_number) {
+      try {
+        const all = await octokit.paginate(octokit.rest.pulls.listFiles, {
+          owner,
+          repo,
+          pull_number,
+          per_page: 100,
+        });
+        return all.flatMap((f) => [
+          f.filename,
+          ...(f.previous_filename ? [f.previous_filename] : []),
+        ]);
+      } catch (err) {
+        explain(`list the files of pull request #${pull_number}`, err);
+      }
+    },
+    async setCommitStatus(sha, status) {
+      try {
+        await octokit.rest.repos.createCommitStatus({
+          owner,
+          repo,
+          sha,
+          state: status.state,
+          context: status.context,
+          description: scrubSecrets(status.description).slice(0, 140),
+          ...(status.targetUrl ? { target_url: status.targetUrl } : {}),
+        });
+      } catch (err) {
+        explain(`set the status ${status.context} of commit ${sha}`, err);
       }
     },
   };

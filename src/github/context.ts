@@ -73,7 +73,7 @@ export function readGitHubContext(env: Env = process.env): GitHubContext {
   return ctx;
 }
 
-function readEvent(path: string | undefined): Record<string, unknown> {
+export function readEvent(path: string | undefined): Record<string, unknown> {
   if (!path) return {};
   let text: string;
   try {
@@ -118,4 +118,18 @@ export function setStepOutput(
 ): void {
   if (!ctx.outputFile || !/^[a-z-]+$/.test(name) || !/^[\w.-]*$/.test(value)) return;
   appendFileSync(ctx.outputFile, `${name}=${value}\n`);
+}
+
+/**
+ * Sets step outputs (GITHUB_OUTPUT) for the action's later steps; without it
+ * (a local run) they are printed. Values are single-line by construction.
+ */
+export function setStepOutputs(
+  env: Record<string, string | undefined>,
+  outputs: Record<string, string>,
+): void {
+  const lines = Object.entries(outputs).map(([k, v]) => `${k}=${v.replace(/[\r\n]/g, " ")}\n`);
+  const file = env["GITHUB_OUTPUT"];
+  if (file) appendFileSync(file, lines.join(""));
+  else process.stdout.write(lines.join(""));
 }

@@ -14,7 +14,7 @@
  *   or kept under an edited plan.
  *
  * Rotating the token invalidates records made before: the gate refuses, and a
- * fresh plan (a push, or Plan run by hand) makes a new one. docs/github.md.
+ * fresh plan (a push, or a re-run of the Plan workflow) makes a new one. docs/github.md.
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { decodeBase64Json, isStringList, MAX_KIND_MARKER_CHARS, PLAN_MARKER } from "./markers.ts";

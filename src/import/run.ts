@@ -7,9 +7,8 @@
  * Reads only: importing never changes the live space.
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { UserError, type Diagnostic } from "../diagnostics.ts";
 import { SCHEMA_FILE } from "../manifest/schema.ts";
 import { allEntries } from "../manifest/model.ts";
@@ -47,6 +46,8 @@ export interface ImportRequest {
   now: Date;
   log: (line: string) => void;
   cwd?: string;
+  /** `--schema REF`: the `$schema` reference to write instead of the packaged schema's path. */
+  schema?: string;
 }
 
 export interface ImportOutcome extends ImportResult {
@@ -266,17 +267,23 @@ export async function runImport(
 }
 
 /**
- * The `$schema` reference relative to where the manifest is written, when the
- * schema lies inside the working tree (spaceform's repository, or node_modules);
- * else the schema's URL.
+ * The `$schema` reference the manifest's first line gives editors: `--schema`
+ * when given; else the path, relative to the manifest, of spaceform's own schema
+ * when it lies inside the working tree (spaceform's repository, or a local
+ * install in node_modules); else where a local install of spaceform will put it,
+ * `node_modules/spaceform/schemas/space.schema.json` in the folder import runs
+ * in (the repository's root). So the line resolves in any repository that has
+ * spaceform as a dev dependency (docs/import.md, "The schema line").
  */
-export function schemaRef(req: Pick<ImportRequest, "outFile" | "cwd">): string {
+export function schemaRef(req: Pick<ImportRequest, "outFile" | "cwd" | "schema">): string {
+  if (req.schema !== undefined) return req.schema;
   const cwd = req.cwd ?? process.cwd();
-  const schema = decodeURIComponent(SCHEMA_FILE.pathname);
-  const fromCwd = relative(cwd, schema);
-  if (fromCwd.startsWith("..") || fromCwd === schema) {
-    return (JSON.parse(readFileSync(SCHEMA_FILE, "utf8")) as { $id: string }).$id;
-  }
+  const own = decodeURIComponent(SCHEMA_FILE.pathname);
+  const fromCwd = relative(cwd, own);
+  const schema =
+    fromCwd.startsWith("..") || isAbsolute(fromCwd)
+      ? join(cwd, "node_modules", "spaceform", "schemas", "space.schema.json")
+      : own;
   const manifestDir = req.outFile === undefined ? cwd : dirname(resolve(cwd, req.outFile));
   return posix(relative(manifestDir, schema));
 }

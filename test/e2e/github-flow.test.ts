@@ -19,7 +19,7 @@ import {
   type FakeIssue,
   type FakePull,
 } from "../fixtures/github/fake-github.ts";
-import { runAction, type ActionRun } from "../fixtures/github/run-action.ts";
+import { runAction, runnerEnv, type ActionRun } from "../fixtures/github/run-action.ts";
 import { freshWorld, type World } from "../homeserver/harness.ts";
 
 /** A fake commit id: 40 hex digits. */
@@ -72,8 +72,6 @@ describe("GitHub flow: plan on pull requests, apply on merge, drift issues (end 
     event: { name: string; sha: string; payload?: unknown },
   ): Promise<ActionRun> {
     runNumber += 1;
-    const eventPath = join(workspace, `event-${runNumber}.json`);
-    writeFileSync(eventPath, JSON.stringify(event.payload ?? {}));
     const run = await runAction({
       workspace,
       inputs: {
@@ -82,15 +80,7 @@ describe("GitHub flow: plan on pull requests, apply on merge, drift issues (end 
         "matrix-homeserver": world.hs.baseUrl,
         "matrix-access-token": world.bot.accessToken,
       },
-      env: {
-        GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
-        GITHUB_API_URL: gh.url,
-        GITHUB_SERVER_URL: "https://github.test",
-        GITHUB_EVENT_NAME: event.name,
-        GITHUB_EVENT_PATH: eventPath,
-        GITHUB_SHA: event.sha,
-        GITHUB_RUN_ID: String(runNumber),
-      },
+      env: runnerEnv(gh, { ...event, payload: event.payload ?? {} }, runNumber),
     });
     runs.push(run);
     return run;

@@ -196,7 +196,10 @@ describe("spaceform github (CLI)", () => {
   it("names the subcommands when none is given", async () => {
     const r = await spaceform(["github"]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /plan-comment, check-plan-kind, apply-report, drift or request/);
+    assert.match(
+      r.stderr,
+      /Name a subcommand: plan-comment, check-plan-kind, apply-report, drift, hand-off, receive, plan-status or request\.\n/,
+    );
   });
 
   it("rejects a token the server does not accept, without printing it", async () => {

@@ -1,9 +1,12 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parse } from "yaml";
 import { importLiveState, liveToManifest } from "../../src/import/manifest.ts";
 import { ROOM_KEY_RE } from "../../src/import/keys.ts";
+import { schemaRef } from "../../src/import/run.ts";
 import type { RoomId } from "../../src/matrix/ids.ts";
 import type { LiveState } from "../../src/state/model.ts";
 
@@ -327,5 +330,32 @@ describe("liveToManifest", () => {
     assert.throws(asRoom("!general:example.org"), /is a room, not a space/);
     assert.throws(asRoom("!secret:example.org"), /Cannot read the space/);
     assert.throws(asRoom("!nowhere:example.org"), /not found/);
+  });
+});
+
+describe("the schema line's reference (schemaRef)", () => {
+  const repo = join(import.meta.dirname, "..", "..");
+  it("inside spaceform's own repository: the schema file, relative to the manifest", () => {
+    assert.equal(
+      schemaRef({ cwd: repo, outFile: "spaces/x.yaml" }),
+      "../schemas/space.schema.json",
+    );
+  });
+  it("in another repository: where a local install of spaceform puts the schema", () => {
+    const other = mkdtempSync(join(tmpdir(), "spaceform-adopter-"));
+    assert.equal(
+      schemaRef({ cwd: other, outFile: "spaces/x.yaml" }),
+      "../node_modules/spaceform/schemas/space.schema.json",
+    );
+    assert.equal(
+      schemaRef({ cwd: other, outFile: "infra/spaces/x.yaml" }),
+      "../../node_modules/spaceform/schemas/space.schema.json",
+    );
+    assert.equal(schemaRef({ cwd: other }), "node_modules/spaceform/schemas/space.schema.json");
+  });
+  it("--schema as given", () => {
+    const url =
+      "https://raw.githubusercontent.com/OWNER/spaceform/0123456789abcdef0123456789abcdef01234567/schemas/space.schema.json";
+    assert.equal(schemaRef({ cwd: repo, outFile: "spaces/x.yaml", schema: url }), url);
   });
 });

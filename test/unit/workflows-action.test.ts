@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFakeGitHub, type FakeGitHub } from "../fixtures/github/fake-github.ts";
 import { runAction } from "../fixtures/github/run-action.ts";
+import { PLAN_MARKER } from "../../src/github/markers.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 let gh: FakeGitHub;
@@ -91,7 +92,7 @@ describe("action.yml", () => {
     assert.doesNotMatch(run.log, /^::error file=spaces\//m);
   });
 
-  it("plan without Matrix secrets for a fork's pull request: validates, says a maintainer must plan, touches nothing", async () => {
+  it("plan without Matrix secrets for a fork's pull request: validates, points to the trusted run, touches nothing", async () => {
     const ws = workspace();
     gh.requests.length = 0;
     const run = await runAction({
@@ -103,8 +104,8 @@ describe("action.yml", () => {
     assert.equal(outcomeOf(run, "Validate"), "success");
     assert.equal(outcomeOf(run, "Plan"), "skipped");
     assert.equal(outcomeOf(run, "Comment the plan on the pull request"), "skipped");
-    assert.match(run.summary, /plan needs a maintainer/);
-    assert.match(run.log, /::notice title=spaceform: plan needs a maintainer::/);
+    assert.match(run.summary, /### spaceform plan needs the trusted run\n/);
+    assert.match(run.log, /::notice title=spaceform: plan needs the trusted run::/);
     assert.deepEqual(gh.requests, []);
   });
 
@@ -112,7 +113,7 @@ describe("action.yml", () => {
     const ws = workspace(null);
     const run = await runAction({ workspace: ws, inputs: { command: "plan" }, env: env(ws) });
     assert.equal(run.outcome, "success", run.log);
-    assert.match(run.log, /::notice title=spaceform: plan needs a maintainer::/);
+    assert.match(run.log, /::notice title=spaceform: plan needs the trusted run::/);
   });
 
   it("plan without Matrix secrets for a pull request from the repository itself fails the check", async () => {
@@ -134,6 +135,44 @@ describe("action.yml", () => {
       "### ❌ spaceform: the Matrix credentials are missing\n\nplan needs the secrets MATRIX_HOMESERVER and MATRIX_ACCESS_TOKEN, and this run has not got them. Set them as repository secrets (Dependabot's pull requests read Dependabot secrets instead); see docs/github.md.\n",
     );
     assert.deepEqual(gh.requests, []);
+  });
+
+  it("plan whose validation fails marks the pull request's older plan comment out of date, and only that one", async () => {
+    const ws = workspace(`${gh.owner}/${gh.repo}`);
+    writeFileSync(join(ws, "spaces", "broken.yaml"), "version: 1\nunknown: 1\n");
+    gh.addPull(
+      { number: 4, head_sha: "a".repeat(40), merge_commit_sha: null, merged_at: null },
+      [],
+    );
+    const old = gh.addComment(
+      4,
+      `${PLAN_MARKER}\n<!-- record -->\n### spaceform plan\nold plan`,
+      "github-actions[bot]",
+    );
+    const pasted = gh.addComment(4, `${PLAN_MARKER}\npasted by someone`, "someone");
+    const run = await runAction({
+      workspace: ws,
+      inputs: {
+        command: "plan",
+        "github-token": "test-token-123",
+        "matrix-homeserver": "http://127.0.0.1:9",
+        "matrix-access-token": "syt_not_used",
+      },
+      env: env(ws),
+    });
+    assert.equal(run.outcome, "failure", run.log);
+    assert.equal(outcomeOf(run, "Validate"), "failure");
+    assert.equal(outcomeOf(run, "Plan"), "skipped");
+    assert.equal(outcomeOf(run, "Mark an older plan comment out of date"), "success", run.log);
+    assert.ok(
+      old.body.startsWith(
+        `${PLAN_MARKER}\n### ⚠️ spaceform plan: out of date\n\nThe manifests are not valid`,
+      ),
+      old.body,
+    );
+    assert.ok(old.body.includes(`Commit ${"a".repeat(12)}`));
+    assert.equal(pasted.body, `${PLAN_MARKER}\npasted by someone`);
+    assert.deepEqual(gh.statuses, [], "--no-status: this run may not set statuses");
   });
 
   it("plan without Matrix secrets outside a pull request (a maintainer's run) fails the check", async () => {
@@ -166,6 +205,9 @@ describe("action.yml", () => {
     const ws = workspace();
     const run = await runAction({ workspace: ws, inputs: { command: "destroy" }, env: env(ws) });
     assert.equal(run.outcome, "failure");
-    assert.match(run.log, /command must be validate, plan, apply, drift or request, not 'destroy'/);
+    assert.match(
+      run.log,
+      /command must be validate, hand-off, plan-hand-off, plan, apply, drift or request, not 'destroy'/,
+    );
   });
 });

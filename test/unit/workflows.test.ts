@@ -29,9 +29,22 @@ const stepsOf = (file: string): Obj[] => {
 };
 
 const PLAN_CONCURRENCY = {
-  group:
-    "spaceform-plan-${{ github.event_name }}-${{ github.event.pull_request.number || inputs.pull-request }}",
+  group: "spaceform-plan-${{ github.event.pull_request.number }}",
   "cancel-in-progress": true,
+};
+const PLAN_COMMENT_CONCURRENCY = {
+  group:
+    "spaceform-plan-comment-${{ github.event.workflow_run.head_repository.full_name }}-${{ github.event.workflow_run.head_branch }}",
+  "cancel-in-progress": true,
+};
+
+const eventsOf = (wf: Obj): string[] => {
+  const on = wf["on"];
+  return typeof on === "string"
+    ? [on]
+    : Array.isArray(on)
+      ? (on as string[])
+      : Object.keys(on as Obj);
 };
 
 function validate(file: string, cwd = root): { status: number | null; output: string } {
@@ -40,8 +53,8 @@ function validate(file: string, cwd = root): { status: number | null; output: st
 }
 
 describe("workflow files", () => {
-  it("are the plan, apply and drift workflows, plus CI", () => {
-    for (const name of ["plan.yml", "apply.yml", "drift.yml"]) {
+  it("are the plan, plan-comment, apply and drift workflows, plus CI", () => {
+    for (const name of ["plan.yml", "plan-comment.yml", "apply.yml", "drift.yml"]) {
       assert.ok(workflows.includes(join(".github", "workflows", name)), name);
     }
   });
@@ -98,7 +111,7 @@ describe("workflow files", () => {
   });
 
   it("declare least-privilege permissions and a timeout for every job", () => {
-    const allowedWrites = new Set(["pull-requests", "issues"]);
+    const allowedWrites = new Set(["pull-requests", "issues", "statuses"]);
     for (const file of workflows) {
       const wf = load(file);
       assert.deepEqual(wf["permissions"], { contents: "read" }, `${file}: top-level permissions`);
@@ -133,7 +146,8 @@ describe("workflow files", () => {
           .filter(([, level]) => level === "write")
           .map(([scope]) => scope),
       );
-    assert.deepEqual([...new Set(writes("plan.yml"))], ["pull-requests"]);
+    assert.deepEqual(writes("plan.yml"), [], "the untrusted run writes nothing");
+    assert.deepEqual(writes("plan-comment.yml"), ["pull-requests", "statuses"]);
     assert.deepEqual(writes("apply.yml"), ["pull-requests"]);
     assert.deepEqual(writes("drift.yml"), ["contents", "issues", "pull-requests"]);
     assert.deepEqual(writes("ci.yml"), []);
@@ -195,41 +209,116 @@ describe("workflow files", () => {
     assert.deepEqual(on.push.paths, ["spaces/**"]);
   });
 
-  it("plan runs on pull requests touching the manifests or schemas; drift on a schedule and by hand", () => {
-    const plan = load(join(".github", "workflows", "plan.yml"))["on"] as Obj;
-    const paths = (plan["pull_request"] as { paths: string[] }).paths;
-    assert.ok(paths.includes("spaces/**") && paths.includes("schemas/**"));
+  it("plan runs on every pull request (no paths filter: its check always reports); plan-comment after it; drift on a schedule and by hand", () => {
+    const plan = load(join(".github", "workflows", "plan.yml"));
+    assert.deepEqual(plan["on"], { pull_request: null });
+    const comment = load(join(".github", "workflows", "plan-comment.yml"));
+    assert.deepEqual(comment["on"], {
+      workflow_run: { workflows: [plan["name"]], types: ["completed"] },
+    });
     const drift = load(join(".github", "workflows", "drift.yml"))["on"] as Obj;
     assert.ok(Array.isArray(drift["schedule"]) && "workflow_dispatch" in drift);
   });
 
-  it("plan runs once per pull request and trigger: a newer push cancels the older run, a fork's push never the maintainer's", () => {
-    const wf = load(join(".github", "workflows", "plan.yml"));
-    assert.deepEqual(wf["concurrency"], PLAN_CONCURRENCY);
+  it("plan and plan-comment run once per pull request: a newer push cancels the older run", () => {
+    assert.deepEqual(
+      load(join(".github", "workflows", "plan.yml"))["concurrency"],
+      PLAN_CONCURRENCY,
+    );
+    assert.deepEqual(
+      load(join(".github", "workflows", "plan-comment.yml"))["concurrency"],
+      PLAN_COMMENT_CONCURRENCY,
+    );
   });
 
-  it("the plan.yml template in docs/github.md has the same concurrency and passes action-validator", () => {
-    const docs = readFileSync(join(root, "docs", "github.md"), "utf8");
-    const start = docs.indexOf("   ```yaml\n   # .github/workflows/plan.yml\n");
-    assert.ok(start >= 0, "the template");
-    const body = docs
+  it("no pull_request workflow references a secret, and the trusted run checks out no pull request", () => {
+    let pullRequestWorkflows = 0;
+    for (const file of workflows) {
+      const wf = load(file);
+      const text = readFileSync(join(root, file), "utf8");
+      if (eventsOf(wf).includes("pull_request")) {
+        pullRequestWorkflows += 1;
+        if (file.endsWith("room-request.yml")) {
+          // The one exception: a request's own pull request closing unmerged makes the account
+          // leave the room. It runs on `closed` only, runs no file of the pull request, and every
+          // job with secrets is for the repository's own branches (a fork's run gets none anyway).
+          const on = (wf["on"] as Obj)["pull_request"] as Obj;
+          assert.deepEqual(on["types"], ["closed"], `${file}: pull_request types`);
+          const jobs = wf["jobs"] as Record<string, Obj>;
+          const sameRepo = "github.event.pull_request.head.repo.full_name == github.repository";
+          for (const [name, job] of Object.entries(jobs)) {
+            if (!JSON.stringify(job).includes("secrets.")) continue;
+            const gate = [job, ...[job["needs"] ?? []].flat().map((n) => jobs[String(n)] ?? {})];
+            assert.ok(
+              gate.some((j) => String(j["if"] ?? "").includes(sameRepo)),
+              `${file}: job ${name} uses secrets without the same-repository gate`,
+            );
+          }
+        } else {
+          assert.doesNotMatch(text, /secrets\./, `${file} runs on pull_request`);
+        }
+      }
+      if (eventsOf(wf).includes("workflow_run")) {
+        // The default branch's files only: no ref (of a pull request's head) on any step.
+        for (const step of stepsOf(file)) {
+          const w = (step["with"] ?? {}) as Obj;
+          assert.equal(w["ref"], undefined, `${file}: a step checks out another ref`);
+          assert.equal(w["repository"], undefined, `${file}: a step checks out another repository`);
+        }
+      }
+    }
+    assert.equal(pullRequestWorkflows, 3, "plan.yml, ci.yml and room-request.yml");
+  });
+
+  const docs = readFileSync(join(root, "docs", "github.md"), "utf8");
+  /** The workflow template for `name` in docs/github.md's set-up, unindented. */
+  const template = (name: string): string => {
+    const start = docs.indexOf(`   \`\`\`yaml\n   # .github/workflows/${name}\n`);
+    assert.ok(start >= 0, `the ${name} template`);
+    return docs
       .slice(start, docs.indexOf("   ```\n", start + 10))
       .split("\n")
-      .slice(1);
-    const template = body.map((l) => l.replace(/^ {3}/, "")).join("\n");
-    assert.deepEqual((parse(template) as Obj)["concurrency"], PLAN_CONCURRENCY);
-    const dir = mkdtempSync(join(tmpdir(), "spaceform-wf-"));
-    mkdirSync(join(dir, ".github", "workflows"), { recursive: true });
-    writeFileSync(
-      join(dir, ".github", "workflows", "plan.yml"),
-      template.replace(/OWNER\/spaceform@<full commit sha>/g, `OWNER/spaceform@${"0".repeat(40)}`),
-    );
-    const r = validate(join(".github", "workflows", "plan.yml"), dir);
-    assert.equal(r.status, 0, r.output);
-  });
+      .slice(1)
+      .map((l) => l.replace(/^ {3}/, ""))
+      .join("\n");
+  };
+
+  for (const name of ["plan.yml", "plan-comment.yml", "apply.yml", "drift.yml"]) {
+    it(`the ${name} template in docs/github.md passes action-validator and matches the project's triggers and concurrency`, () => {
+      const text = template(name);
+      const dir = mkdtempSync(join(tmpdir(), "spaceform-wf-"));
+      mkdirSync(join(dir, ".github", "workflows"), { recursive: true });
+      writeFileSync(
+        join(dir, ".github", "workflows", name),
+        text.replace(/OWNER\/spaceform@<full commit sha>/g, `OWNER/spaceform@${"0".repeat(40)}`),
+      );
+      const r = validate(join(".github", "workflows", name), dir);
+      assert.equal(r.status, 0, r.output);
+      const doc = parse(text) as Obj;
+      const own = load(join(".github", "workflows", name));
+      assert.deepEqual(
+        doc["on"],
+        name === "apply.yml" ? { push: { branches: ["main"], paths: ["spaces/**"] } } : own["on"],
+      );
+      assert.deepEqual(doc["concurrency"], own["concurrency"]);
+      assert.deepEqual(doc["permissions"], { contents: "read" });
+      for (const [job, spec] of jobsOf(doc))
+        assert.deepEqual(
+          spec["permissions"],
+          jobsOf(own).find(([j]) => j === job)?.[1]["permissions"],
+          `${name}: ${job}`,
+        );
+      if (eventsOf(doc).includes("pull_request")) assert.doesNotMatch(text, /secrets\./, name);
+      assert.doesNotMatch(
+        text,
+        /vX\.Y\.Z|@v\d/,
+        `${name}: pins a commit, names no release that does not exist`,
+      );
+    });
+  }
 
   it("the spaceform workflows use the repository's own action", () => {
-    for (const name of ["plan.yml", "apply.yml", "drift.yml"]) {
+    for (const name of ["plan.yml", "plan-comment.yml", "apply.yml", "drift.yml"]) {
       const uses = stepsOf(join(".github", "workflows", name)).map((s) => s["uses"]);
       assert.ok(uses.includes("./"), name);
     }
@@ -259,10 +348,13 @@ describe("shell scripts in workflows and action.yml", () => {
     const action = load("action.yml") as { inputs: Record<string, Obj> };
     assert.match(
       String(action.inputs["command"]!["description"]),
-      /validate.*plan.*apply.*drift.*request/,
+      /validate.*hand-off.*plan-hand-off.*plan.*apply.*drift.*request/,
     );
     const install = stepsOf("action.yml").find((s) => s["name"] === "Install spaceform");
-    assert.match(String(install?.["run"]), /validate\|plan\|apply\|drift\|request\)/);
+    assert.match(
+      String(install?.["run"]),
+      /validate\|hand-off\|plan-hand-off\|plan\|apply\|drift\|request\)/,
+    );
     assert.match(String(install?.["run"]), /npm ci --prefix "\$GITHUB_ACTION_PATH"/);
   });
 });

@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import type { Argv, CommandModule } from "yargs";
 import { UserError } from "../../diagnostics.ts";
 import type { Plan } from "../../plan/model.ts";
+import { handOffCommands } from "./github-hand-off.ts";
 
 const DEFAULT_AUTHOR = "github-actions[bot]";
 const OUTCOMES = ["applied", "no-changes", "refused", "failed"] as const;
@@ -66,7 +67,7 @@ export function githubCommand(setExit: (code: number) => void): CommandModule {
     command: "github",
     describe: "GitHub Actions glue: plan comments, the apply check and report, drift issues",
     builder: (y: Argv) =>
-      y
+      handOffCommands(y, authorOption)
         .command({
           command: "plan-comment",
           describe:
@@ -91,6 +92,11 @@ export function githubCommand(setExit: (code: number) => void): CommandModule {
                   type: "string",
                   describe:
                     "also write the whole plan as Markdown to this file, never shortened (the workflow uploads it as an artifact)",
+                },
+                status: {
+                  type: "boolean",
+                  default: false,
+                  describe: "also set the commit status 'spaceform plan' (statuses: write)",
                 },
                 ...authorOption,
               })
@@ -121,6 +127,10 @@ export function githubCommand(setExit: (code: number) => void): CommandModule {
               commentAuthor: argv["comment-author"],
               detailsInArtifact: markdownOut !== undefined,
             });
+            if (argv.status) {
+              const { planStatus, setPlanStatus } = await import("../../github/plan-status.ts");
+              await setPlanStatus(api, ctx, headSha, planStatus(plan));
+            }
             out(
               `${r.created ? "Posted" : "Updated"} the plan comment on #${pullRequest}: ${r.comment.url}`,
             );
@@ -299,7 +309,7 @@ export function githubCommand(setExit: (code: number) => void): CommandModule {
         })
         .demandCommand(
           1,
-          "Name a subcommand: plan-comment, check-plan-kind, apply-report, drift or request.",
+          "Name a subcommand: plan-comment, check-plan-kind, apply-report, drift, hand-off, receive, plan-status or request.",
         ),
     handler: () => {},
   };

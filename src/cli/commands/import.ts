@@ -13,6 +13,7 @@ export interface ImportArgs {
   force: boolean;
   "download-avatars"?: string;
   "check-policies"?: string;
+  schema?: string;
 }
 
 export function importCommand(setExit: (code: number) => void): CommandModule<object, ImportArgs> {
@@ -41,6 +42,11 @@ export function importCommand(setExit: (code: number) => void): CommandModule<ob
           type: "string",
           describe:
             "Save the avatar images into this folder; the manifest refers to a file when spaceform recognises it as the live avatar (see docs/import.md)",
+        })
+        .option("schema", {
+          type: "string",
+          describe:
+            "The $schema reference for the manifest's first line (default: node_modules/spaceform/schemas/space.schema.json, relative to the manifest; e.g. a raw URL of the schema at the commit you pin)",
         })
         .option("check-policies", {
           type: "string",
@@ -71,6 +77,12 @@ export function importCommand(setExit: (code: number) => void): CommandModule<ob
       const log = (line: string): void => {
         process.stderr.write(`${err.dim(line)}\n`);
       };
+      const schema = args.schema;
+      if (schema !== undefined && !/^[\x21-\x7e]+$/.test(schema)) {
+        throw new UserError(
+          "--schema is a URL or a path: printable ASCII without spaces (it goes into the manifest's first line).",
+        );
+      }
       // Refuse before anything is read: an overwritten manifest may hold work.
       if (args.out !== undefined && !args.force) {
         const exists = await access(args.out).then(
@@ -100,6 +112,7 @@ export function importCommand(setExit: (code: number) => void): CommandModule<ob
           ...(args["download-avatars"] === undefined
             ? {}
             : { avatarDir: args["download-avatars"] }),
+          ...(schema === undefined ? {} : { schema }),
           force: args.force,
           now: new Date(),
           log,
