@@ -248,9 +248,10 @@ describe("workflow files", () => {
           const sameRepo = "github.event.pull_request.head.repo.full_name == github.repository";
           for (const [name, job] of Object.entries(jobs)) {
             if (!JSON.stringify(job).includes("secrets.")) continue;
-            const gate = [job, ...[job["needs"] ?? []].flat().map((n) => jobs[String(n)] ?? {})];
+            const needs = [job["needs"] ?? []].flat() as string[];
+            const gate = [job, ...needs.map((n) => jobs[n] ?? {})];
             assert.ok(
-              gate.some((j) => String(j["if"] ?? "").includes(sameRepo)),
+              gate.some((j) => typeof j["if"] === "string" && j["if"].includes(sameRepo)),
               `${file}: job ${name} uses secrets without the same-repository gate`,
             );
           }
