@@ -3,7 +3,13 @@
  * explicit default never show up as a change.
  * Spec: https://spec.matrix.org/v1.19/client-server-api/#mroompower_levels
  */
-import { contentOf, createSender, unlimitedCreators, type RoomLike } from "./vocabulary.ts";
+import {
+  contentOf,
+  createSender,
+  tombstoneSender,
+  unlimitedCreators,
+  type RoomLike,
+} from "./vocabulary.ts";
 
 export interface EffectivePowerLevels {
   users: Record<string, number>;
@@ -161,6 +167,16 @@ export function tombstoneLevelFor(v12: boolean): number {
 /** Whether sending a tombstone needs more than ordinary state does (a room upgrade is for good). */
 export function tombstoneGuarded(pl: EffectivePowerLevels): boolean {
   return stateEventLevel(pl, "m.room.tombstone") > pl.state_default;
+}
+
+/**
+ * Whether a room's tombstone may be followed: its sender has at least the managing account's
+ * power in the room (a v12 creator has unlimited power). A tombstone from someone with less
+ * power, who could not have replaced the room against the managing account's will, is not.
+ */
+export function tombstoneTrusted(room: RoomLike, managing: string): boolean {
+  const sender = tombstoneSender(room);
+  return sender !== undefined && roomPowerOf(room, sender) >= roomPowerOf(room, managing);
 }
 
 /**

@@ -137,22 +137,19 @@ export function replacementOf(room: RoomLike): string | undefined {
   return replacement !== undefined && isRoomId(replacement) ? replacement : undefined;
 }
 
-/** The room this one says it replaced (`m.room.create`'s `predecessor.room_id`). */
-export function predecessorOf(room: RoomLike): string | undefined {
-  const predecessor = contentOf(room, "m.room.create")?.["predecessor"];
-  return isObject(predecessor) ? str(predecessor["room_id"]) : undefined;
+/** Who sent the room's `m.room.tombstone`. */
+export function tombstoneSender(room: RoomLike): string | undefined {
+  return room.state.find((e) => e.type === "m.room.tombstone" && e.state_key === "")?.sender;
 }
 
 /**
- * Whether `successor` really replaced `old`: the old room's tombstone names it and its create
- * event names the old room as predecessor, as an upgrade writes both. A tombstone alone is not
- * enough: anyone with the power to send one could point a managed room at any other room.
+ * The room this one says it replaces: `m.room.create`'s `predecessor.room_id`, set by the
+ * homeserver when a room is made by an upgrade (also in an invite's stripped state).
  */
-export function isUpgradeOf(
-  successor: RoomLike & { room_id: string },
-  old: RoomLike & { room_id: string },
-): boolean {
-  return replacementOf(old) === successor.room_id && predecessorOf(successor) === old.room_id;
+export function predecessorOf(room: RoomLike): string | undefined {
+  const predecessor = contentOf(room, "m.room.create")?.["predecessor"];
+  const id = isObject(predecessor) ? str(predecessor["room_id"]) : undefined;
+  return id !== undefined && isRoomId(id) ? id : undefined;
 }
 
 /**

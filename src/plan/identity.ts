@@ -6,18 +6,22 @@
  * (`{manifest, key}`). Only a room that matches none of them is created.
  *
  * A room that was upgraded (its `m.room.tombstone` names the room that replaced it) is
- * followed to its successor, when the managing account can read it: the entry stands for
- * the newest room, and the rooms it replaced are its `predecessors` (the space may still
+ * followed to its successor when the tombstone's sender has at least the managing account's
+ * power, the successor names the old room as its `predecessor` and the managing account has
+ * joined it (else the entry is refused): the entry stands for the newest room, and the rooms it replaced are its `predecessors` (the space may still
  * link them, allow lists may still name them; upgrade-relink.ts repairs that).
  */
 import type { Entry, Manifest } from "../manifest/model.ts";
 import { qualifyAlias } from "../matrix/ids.ts";
+import { roomPowerOf, tombstoneTrusted } from "../matrix/powerlevels.ts";
 import {
   isUpgradeOf,
   markerOf,
+  predecessorOf,
   replacementOf,
   roomVersionOf,
   stateMarkerOf,
+  tombstoneSender,
   type MarkerContent,
 } from "../matrix/vocabulary.ts";
 import type { LiveRoom, LiveState } from "../state/model.ts";
@@ -134,13 +138,14 @@ export function identifyEntries(desired: Manifest, actual: LiveState, entries: r
     } else if (!("room" in found)) {
       identities.set(entry.address, { status: "unusable", problem: found });
     } else {
+      const { matchedBy } = found;
       const followed = successors.follow(found.room);
       if ("code" in followed) {
-        identities.set(entry.address, { status: "unusable", problem: followed });
+        const field = matchedBy === "marker" ? "" : matchedBy;
+        identities.set(entry.address, { status: "unusable", problem: { ...followed, field } });
         continue;
       }
       const { room } = followed;
-      const { matchedBy } = found;
       const predecessors = successors.before(room);
       // Said until spaceform has marked the new room (or for good, for an entry pinned to the old id).
       const upgradedFrom =
@@ -230,32 +235,47 @@ function upgradeChains(actual: LiveState) {
   };
   return {
     latest,
-    /** The newest readable room from `room`; a problem when a successor cannot be read. */
+    /**
+     * The newest room from `room` along tombstones that may be followed; a problem when one
+     * may not: its sender has less power than the managing account, the successor does not
+     * name the old room as its predecessor, or the managing account has not joined it.
+     */
     follow(room: LiveRoom): { room: LiveRoom } | IdentityProblem {
       const seen = new Set<string>([room.room_id]);
       let current = room;
       for (;;) {
         const next = replacementOf(current);
         if (next === undefined || seen.has(next)) return { room: current };
+        const problem = (code: string, message: string, hint: string): IdentityProblem => ({
+          code,
+          field: "",
+          message: `${message}; spaceform does not follow that tombstone.`,
+          hint,
+        });
+        const sender = tombstoneSender(current) ?? "an unknown sender";
+        if (!tombstoneTrusted(current, actual.user_id)) {
+          return problem(
+            "identity.tombstone-untrusted",
+            `${current.room_id} was closed and pointed at ${next} by ${sender}, who has less power in it (${powerText(roomPowerOf(current, sender))}) than the managing account ${actual.user_id} (${powerText(roomPowerOf(current, actual.user_id))})`,
+            `If the upgrade is genuine, pin the entry with id: ${next}; if not, overwrite the tombstone in ${current.room_id} with an empty m.room.tombstone event.`,
+          );
+        }
         const successor = byId.get(next);
-        const readable =
-          successor?.unreadable === undefined &&
-          (successor?.membership === "join" || successor?.membership === "invite");
-        if (!successor || !readable) {
+        if (successor?.membership !== "join" || successor.unreadable !== undefined) {
+          const invited = successor?.membership === "invite";
           return {
             code: "identity.successor-unreadable",
             field: "",
-            message: `${current.room_id} was upgraded to ${next}, which the managing account ${actual.user_id} has not joined; spaceform manages neither the dead room nor a new one in its place.`,
-            hint: `Have ${actual.user_id} join ${next} (or invite it), then plan again.`,
+            message: `${current.room_id} was upgraded to ${next}, which the managing account ${actual.user_id} ${invited ? "is invited to but has not joined" : "has not joined"}; spaceform manages neither the dead room nor a new one in its place.`,
+            hint: `Have ${actual.user_id} join ${next}, then plan again.`,
           };
         }
-        if (!isUpgradeOf(successor, current)) {
-          return {
-            code: "identity.upgrade-unconfirmed",
-            field: "",
-            message: `the tombstone of ${current.room_id} points to ${next}, whose create event does not name ${current.room_id} as its predecessor; spaceform follows only a real upgrade.`,
-            hint: `Check who sent the tombstone in ${current.room_id}; pin the entry with id: to the room it should manage.`,
-          };
+        if (predecessorOf(successor) !== current.room_id) {
+          return problem(
+            "identity.tombstone-unconfirmed",
+            `${current.room_id} has a tombstone pointing at ${next}, but ${next} does not say it replaces ${current.room_id} (its m.room.create names no such predecessor)`,
+            `Check who made ${next}; pin the entry with id: to the room it should manage.`,
+          );
         }
         seen.add(next);
         current = successor;
@@ -274,4 +294,9 @@ function upgradeChains(actual: LiveState) {
       return out;
     },
   };
+}
+
+/** A power level in a message: a number, or "a creator's" for unlimited power. */
+function powerText(level: number): string {
+  return Number.isFinite(level) ? String(level) : "unlimited: a creator";
 }

@@ -18,24 +18,34 @@ const PL = ev("m.room.power_levels", {
   events: { "m.room.tombstone": 100 },
 });
 
-/** The room an upgrade made: its create event names the room it replaced. */
-const successorOf: Record<string, string> = {
-  "!s2hash": "!s:example.org",
-  "!g2hash": "!g:example.org",
-};
-const created = (id: string, content: Record<string, unknown>) => {
-  const old = successorOf[id];
-  return ev(
-    "m.room.create",
-    old !== undefined ? { ...content, predecessor: { room_id: old } } : content,
+/** `create`: more of the room's `m.room.create` content (an upgraded room's `predecessor`). */
+function spaceRoom(
+  id: string,
+  version: string,
+  state: StateEvent[],
+  create: Record<string, unknown> = {},
+): LiveRoom {
+  return bareRoom(id, [
+    ev("m.room.create", { room_version: version, type: "m.space", ...create }),
+    PL,
+    ...state,
+  ]);
+}
+function plainRoom(
+  id: string,
+  version: string,
+  state: StateEvent[],
+  over: Partial<LiveRoom> = {},
+  create: Record<string, unknown> = {},
+) {
+  return bareRoom(
+    id,
+    [ev("m.room.create", { room_version: version, ...create }), PL, ...state],
+    over,
   );
-};
-function spaceRoom(id: string, version: string, state: StateEvent[]): LiveRoom {
-  return bareRoom(id, [created(id, { room_version: version, type: "m.space" }), PL, ...state]);
 }
-function plainRoom(id: string, version: string, state: StateEvent[], over: Partial<LiveRoom> = {}) {
-  return bareRoom(id, [created(id, { room_version: version }), PL, ...state], over);
-}
+/** The `m.room.create` content of a room that replaced `id`. */
+const upgradeOf = (id: string) => ({ predecessor: { room_id: id } });
 const allow = (...ids: string[]) =>
   ev("m.room.join_rules", {
     join_rule: "restricted",
@@ -289,11 +299,13 @@ describe("identity across upgrades", () => {
   function upgradedByHand(): LiveRoom[] {
     return [
       ...tombstoned(),
-      spaceRoom(S2, "12", [
-        canonical("#demo:example.org"),
-        child(G, { order: "10", suggested: true }),
-      ]),
-      plainRoom(G2, "12", [canonical("#general:example.org"), allow(S)]),
+      spaceRoom(
+        S2,
+        "12",
+        [canonical("#demo:example.org"), child(G, { order: "10", suggested: true })],
+        upgradeOf(S),
+      ),
+      plainRoom(G2, "12", [canonical("#general:example.org"), allow(S)], {}, upgradeOf(G)),
     ];
   }
   const moved = { "#demo:example.org": S2 as RoomId, "#general:example.org": G2 as RoomId };
@@ -361,52 +373,127 @@ describe("identity across upgrades", () => {
     const p = planSpace(manifest(tree(undefined)), live(hostile, aliases));
     assert.deepEqual(p.changes, []);
     assert.deepEqual(p.diagnostics, []);
-    const cycle = generalWith((state) => [...state, tombstone(G2)]);
-    cycle.push(plainRoom(G2, "12", [tombstone(G)]));
+    const cycle = v10World().map((r) =>
+      r.room_id === G ? { ...r, state: [...r.state, tombstone(G2)] } : r,
+    );
+    cycle.push(plainRoom(G2, "12", [tombstone(G)], {}, upgradeOf(G)));
     const q = planSpace(manifest(tree(undefined)), live(cycle, aliases));
     assert.equal(q.tree.children[0]?.room_id, G2);
   });
 
-  it("follows only a real upgrade: a tombstone whose target does not name the room is refused", () => {
-    const rooms = upgradedByHand().map((r) =>
-      r.room_id === G2
+  const MALLORY = "@mallory:evil.org";
+  const EVIL = "!evil:evil.org";
+  /** rooms.general tombstoned to Mallory's own v12 room, which the managing account has joined. */
+  function hijacked(level: number, create: Record<string, unknown>, over: Partial<LiveRoom> = {}) {
+    const rooms = v10World().map((r) =>
+      r.room_id === G
         ? {
             ...r,
-            state: r.state.map((e) =>
-              e.type === "m.room.create" ? ev(e.type, { room_version: "12" }) : e,
-            ),
+            state: [
+              ...r.state.filter((e) => e.type !== "m.room.power_levels"),
+              ev("m.room.power_levels", {
+                users: { [BOT]: 100, [MALLORY]: level },
+                events: { "m.room.tombstone": level },
+              }),
+              ev("m.room.tombstone", { replacement_room: EVIL }, "", MALLORY),
+            ],
           }
         : r,
     );
-    const p = planSpace(
-      manifest(tree("12")),
-      live(rooms, { ...moved, "#general:example.org": G as RoomId }),
-    );
-    assert.deepEqual(
-      p.diagnostics.filter((d) => d.severity === "error").map((d) => [d.code, d.message]),
+    const evil = bareRoom(
+      EVIL,
       [
+        ev("m.room.create", { room_version: "12", ...create }, "", MALLORY),
+        ev("m.room.power_levels", { users: { [BOT]: 100 } }, "", MALLORY),
+      ],
+      over,
+    );
+    return live([...rooms, evil], aliases);
+  }
+  const refusal = (p: ReturnType<typeof planSpace>) => ({
+    errors: p.diagnostics
+      .filter((d) => d.severity === "error")
+      .map((d) => [d.code, d.path, d.message]),
+    joinsOrLinks: p.steps.filter(
+      (s) => s.op === "join" || (s.op === "send_state" && s.type === "m.space.child"),
+    ),
+  });
+
+  it("refuses a tombstone sent by someone with less power than the managing account", () => {
+    const p = planSpace(manifest(tree(undefined)), hijacked(50, upgradeOf(G)));
+    assert.deepEqual(refusal(p), {
+      errors: [
         [
-          "identity.upgrade-unconfirmed",
-          `the tombstone of ${G} points to ${G2}, whose create event does not name ${G} as its predecessor; spaceform follows only a real upgrade.`,
+          "identity.tombstone-untrusted",
+          "rooms.general.alias",
+          `${G} was closed and pointed at ${EVIL} by ${MALLORY}, who has less power in it (50) than the managing account ${BOT} (100); spaceform does not follow that tombstone.`,
         ],
       ],
+      joinsOrLinks: [],
+    });
+  });
+
+  it("refuses a successor whose create event does not name the old room as its predecessor", () => {
+    const p = planSpace(manifest(tree(undefined)), hijacked(100, {}));
+    assert.deepEqual(refusal(p), {
+      errors: [
+        [
+          "identity.tombstone-unconfirmed",
+          "rooms.general.alias",
+          `${G} has a tombstone pointing at ${EVIL}, but ${EVIL} does not say it replaces ${G} (its m.room.create names no such predecessor); spaceform does not follow that tombstone.`,
+        ],
+      ],
+      joinsOrLinks: [],
+    });
+  });
+
+  it("refuses a successor the managing account is only invited to", () => {
+    const p = planSpace(
+      manifest(tree(undefined)),
+      hijacked(100, upgradeOf(G), { membership: "invite" }),
     );
+    assert.deepEqual(refusal(p), {
+      errors: [
+        [
+          "identity.successor-unreadable",
+          "rooms.general.alias",
+          `${G} was upgraded to ${EVIL}, which the managing account ${BOT} is invited to but has not joined; spaceform manages neither the dead room nor a new one in its place.`,
+        ],
+      ],
+      joinsOrLinks: [],
+    });
+  });
+
+  it("follows a genuine upgrade made by another account with as much power", () => {
+    const p = planSpace(manifest(tree(undefined)), hijacked(100, upgradeOf(G)));
+    // (The alias was not moved: a genuine upgrade on evil.org cannot move #general:example.org.)
+    assert.deepEqual(
+      p.diagnostics.map((d) => d.code),
+      ["identity.upgraded", "alias.taken"],
+    );
+    assert.equal(p.tree.children[0]?.room_id, EVIL);
   });
 
   it("plans nothing once the upgrade is complete", () => {
     const done = [
       ...tombstoned(),
-      spaceRoom(S2, "12", [
-        marker("space"),
-        canonical("#demo:example.org"),
-        child(G2, { order: "10", suggested: true }),
-      ]),
-      plainRoom(G2, "12", [
-        marker("general"),
-        canonical("#general:example.org"),
-        allow(S2, S),
-        parentOf(S2),
-      ]),
+      spaceRoom(
+        S2,
+        "12",
+        [
+          marker("space"),
+          canonical("#demo:example.org"),
+          child(G2, { order: "10", suggested: true }),
+        ],
+        upgradeOf(S),
+      ),
+      plainRoom(
+        G2,
+        "12",
+        [marker("general"), canonical("#general:example.org"), allow(S2, S), parentOf(S2)],
+        {},
+        upgradeOf(G),
+      ),
     ];
     const p = planSpace(manifest(tree("12")), live(done, moved));
     assert.deepEqual(p.changes, []);
