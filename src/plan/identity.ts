@@ -210,25 +210,30 @@ export function identifyEntries(desired: Manifest, actual: LiveState, entries: r
   return { identities, warnings };
 }
 
-/** Upgrade chains among the live rooms: who replaced whom, by tombstone. */
+/**
+ * Upgrade chains among the live rooms: who replaced whom. A room replaced another only when
+ * both say so: the old room's tombstone names the new one and the new room's `m.room.create`
+ * names the old one as its `predecessor` (one per room, so no other room can claim it).
+ */
 function upgradeChains(actual: LiveState) {
   const byId = new Map(actual.rooms.map((r) => [r.room_id as string, r]));
   const replacedBy = new Map<string, LiveRoom>();
+  const successorOf = new Map<string, string>();
   for (const room of actual.rooms) {
-    const next = replacementOf(room);
-    const successor = next !== undefined ? byId.get(next) : undefined;
-    if (successor && isUpgradeOf(successor, room) && !replacedBy.has(successor.room_id)) {
-      replacedBy.set(successor.room_id, room);
+    const before = predecessorOf(room);
+    const old = before !== undefined ? byId.get(before) : undefined;
+    if (old && replacementOf(old) === room.room_id) {
+      replacedBy.set(room.room_id, old);
+      successorOf.set(old.room_id, room.room_id);
     }
   }
-  /** The newest room id known along the tombstones from `roomId`. */
+  /** The newest room id known along the confirmed upgrades from `roomId`. */
   const latest = (roomId: string): string => {
     const seen = new Set<string>();
     let id = roomId;
     for (;;) {
       seen.add(id);
-      const room = byId.get(id);
-      const next = room ? replacementOf(room) : undefined;
+      const next = successorOf.get(id);
       if (next === undefined || seen.has(next)) return id;
       id = next;
     }

@@ -474,6 +474,44 @@ describe("identity across upgrades", () => {
     assert.equal(p.tree.children[0]?.room_id, EVIL);
   });
 
+  it("takes no room for a predecessor that its successor does not name", () => {
+    // Mallory's public room Z, linked into the space, tombstoned to the managed space S.
+    const Z = "!z:evil.org";
+    const rooms = v10World().map((r) =>
+      r.room_id === S ? { ...r, state: [...r.state, child(Z)] } : r,
+    );
+    rooms.push(
+      bareRoom(Z, [
+        ev("m.room.create", { room_version: "10" }, "", MALLORY),
+        ev("m.room.join_rules", { join_rule: "public" }, "", MALLORY),
+        ev("m.room.tombstone", { replacement_room: S }, "", MALLORY),
+      ]),
+    );
+    const p = planSpace(manifest(tree(undefined)), live(rooms, aliases));
+    assert.deepEqual(lines(p), { changes: [], steps: [] });
+    assert.deepEqual(p.unmanaged, [{ space: "demo", room_id: Z, parent: "space", unlink: false }]);
+  });
+
+  it("of two rooms tombstoned to one successor, takes the one the successor names", () => {
+    const X = "!x:example.org";
+    const rooms = upgradedByHand().map((r) =>
+      r.room_id === S2 ? { ...r, state: [...r.state, child(X)] } : r,
+    );
+    rooms.unshift(plainRoom(X, "10", [tombstone(G2)]));
+    const p = planSpace(manifest(tree("12")), live(rooms, moved));
+    assert.deepEqual(
+      lines(p).steps.filter((s) => s.includes("m.space.child")),
+      [
+        'send_state {"room_id":"!s2hash"} m.space.child !g2hash {"via":["example.org"],"order":"10","suggested":true}',
+        'send_state {"room_id":"!s2hash"} m.space.child !g:example.org {}',
+      ],
+    );
+    assert.deepEqual(
+      p.unmanaged.map((u) => u.room_id),
+      [X],
+    );
+  });
+
   it("plans nothing once the upgrade is complete", () => {
     const done = [
       ...tombstoned(),
