@@ -15,7 +15,7 @@ import type { Entry, Manifest } from "../manifest/model.ts";
 import { qualifyAlias } from "../matrix/ids.ts";
 import { roomPowerOf, tombstoneTrusted } from "../matrix/powerlevels.ts";
 import {
-  isUpgradeOf,
+  isSpace,
   markerOf,
   predecessorOf,
   replacementOf,
@@ -139,7 +139,7 @@ export function identifyEntries(desired: Manifest, actual: LiveState, entries: r
       identities.set(entry.address, { status: "unusable", problem: found });
     } else {
       const { matchedBy } = found;
-      const followed = successors.follow(found.room);
+      const followed = successors.follow(found.room, entry.kind);
       if ("code" in followed) {
         const field = matchedBy === "marker" ? "" : matchedBy;
         identities.set(entry.address, { status: "unusable", problem: { ...followed, field } });
@@ -245,18 +245,25 @@ function upgradeChains(actual: LiveState) {
      * may not: its sender has less power than the managing account, the successor does not
      * name the old room as its predecessor, or the managing account has not joined it.
      */
-    follow(room: LiveRoom): { room: LiveRoom } | IdentityProblem {
-      const seen = new Set<string>([room.room_id]);
+    follow(room: LiveRoom, kind: Entry["kind"]): { room: LiveRoom } | IdentityProblem {
+      const path = [room.room_id as string];
       let current = room;
       for (;;) {
         const next = replacementOf(current);
-        if (next === undefined || seen.has(next)) return { room: current };
+        if (next === undefined) return { room: current };
         const problem = (code: string, message: string, hint: string): IdentityProblem => ({
           code,
           field: "",
           message: `${message}; spaceform does not follow that tombstone.`,
           hint,
         });
+        if (path.includes(next)) {
+          return problem(
+            "identity.upgrade-loop",
+            `the tombstones from ${room.room_id} lead in a circle (${[...path, next].join(" → ")}): every room on it is closed`,
+            "Pin the entry with id: to the room it should manage.",
+          );
+        }
         const sender = tombstoneSender(current) ?? "an unknown sender";
         if (!tombstoneTrusted(current, actual.user_id)) {
           return problem(
@@ -282,7 +289,15 @@ function upgradeChains(actual: LiveState) {
             `Check who made ${next}; pin the entry with id: to the room it should manage.`,
           );
         }
-        seen.add(next);
+        if (isSpace(successor) !== (kind === "space")) {
+          const what = (space: boolean): string => (space ? "a space" : "a room");
+          return problem(
+            "identity.successor-kind",
+            `${current.room_id} was upgraded to ${next}, which is ${what(isSpace(successor))}, not ${what(kind === "space")} like the entry`,
+            `Pin the entry with id: to the ${kind} it should manage.`,
+          );
+        }
+        path.push(next);
         current = successor;
       }
     },

@@ -365,20 +365,60 @@ describe("identity across upgrades", () => {
     );
   });
 
-  it("ignores a tombstone that names no room, and stops at a tombstone cycle", () => {
-    const hostile = generalWith((state) => [
-      ...state,
-      ev("m.room.tombstone", { replacement_room: "\u001b[31m!x" }),
-    ]);
+  it("ignores a tombstone that names no room", () => {
+    const hostile = v10World().map((r) =>
+      r.room_id === G
+        ? {
+            ...r,
+            state: [...r.state, ev("m.room.tombstone", { replacement_room: "\u001b[31m!x" })],
+          }
+        : r,
+    );
     const p = planSpace(manifest(tree(undefined)), live(hostile, aliases));
     assert.deepEqual(p.changes, []);
     assert.deepEqual(p.diagnostics, []);
+  });
+
+  it("refuses a tombstone cycle instead of managing a dead room", () => {
     const cycle = v10World().map((r) =>
       r.room_id === G ? { ...r, state: [...r.state, tombstone(G2)] } : r,
     );
     cycle.push(plainRoom(G2, "12", [tombstone(G)], {}, upgradeOf(G)));
     const q = planSpace(manifest(tree(undefined)), live(cycle, aliases));
-    assert.equal(q.tree.children[0]?.room_id, G2);
+    assert.deepEqual(
+      q.diagnostics.map((d) => [d.severity, d.code, d.path, d.message]),
+      [
+        [
+          "error",
+          "identity.upgrade-loop",
+          "rooms.general.alias",
+          `the tombstones from ${G} lead in a circle (${G} → ${G2} → ${G}): every room on it is closed; spaceform does not follow that tombstone.`,
+        ],
+      ],
+    );
+    assert.deepEqual(q.steps, []);
+  });
+
+  it("refuses a successor that is not the same kind of room as the entry", () => {
+    const rooms = v10World().map((r) =>
+      r.room_id === S ? { ...r, state: [...r.state, tombstone(G2)] } : r,
+    );
+    rooms.push(plainRoom(G2, "12", [], {}, upgradeOf(S)));
+    const p = planSpace(manifest(tree(undefined)), live(rooms, aliases));
+    assert.deepEqual(
+      p.diagnostics
+        .filter((d) => d.code.startsWith("identity."))
+        .map((d) => [d.severity, d.code, d.path, d.message]),
+      [
+        [
+          "error",
+          "identity.successor-kind",
+          "space.alias",
+          `${S} was upgraded to ${G2}, which is a room, not a space like the entry; spaceform does not follow that tombstone.`,
+        ],
+      ],
+    );
+    assert.deepEqual(p.steps, []);
   });
 
   const MALLORY = "@mallory:evil.org";
