@@ -552,6 +552,56 @@ describe("identity across upgrades", () => {
     );
   });
 
+  it("finishes an apply stopped between its link and unlink phases", () => {
+    // Everything is in place, but the new space still links the old room, and the new room
+    // still names the old space as a parent.
+    const stopped = [
+      ...tombstoned(),
+      spaceRoom(
+        S2,
+        "12",
+        [
+          marker("space"),
+          canonical("#demo:example.org"),
+          child(G2, { order: "10", suggested: true }),
+          child(G, { order: "10", suggested: true }),
+        ],
+        upgradeOf(S),
+      ),
+      plainRoom(
+        G2,
+        "12",
+        [
+          marker("general"),
+          canonical("#general:example.org"),
+          allow(S2, S),
+          parentOf(S2),
+          parentOf(S),
+        ],
+        {},
+        upgradeOf(G),
+      ),
+    ];
+    const p = planSpace(manifest(tree("12")), live(stopped, moved), {
+      ...DEFAULT_PLAN_OPTIONS,
+      unlinkUnmanaged: true,
+    });
+    assert.deepEqual(p.diagnostics, []);
+    assert.deepEqual(lines(p), {
+      changes: ["update space.children.general", "update rooms.general.parent"],
+      steps: [
+        'send_state {"room_id":"!s2hash"} m.space.child !g:example.org {}',
+        'send_state {"room_id":"!g2hash"} m.space.parent !s:example.org {}',
+      ],
+    });
+    assert.deepEqual(changeAt(p, "space.children.general").before, {
+      room_id: G,
+      via: ["example.org"],
+      order: "10",
+      suggested: true,
+    });
+  });
+
   it("plans nothing once the upgrade is complete", () => {
     const done = [
       ...tombstoned(),
