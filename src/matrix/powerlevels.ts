@@ -136,37 +136,25 @@ export function someoneCanChangePowerLevels(
 }
 
 /**
- * The `users` map with each user of `atLeast` raised to at least its level (a manifest's
- * `power_levels.users_at_least`). Nobody else changes, and a user already at or above the
- * level (by `users` or `users_default`) keeps it. A room version 12 creator has unlimited
- * power and must not appear in `users`, so it is never added.
+ * The level spaceform gives `m.room.tombstone` in a room it upgrades, when the copied levels
+ * are too low (undefined when they are high enough): in room version 12 at least 150 and above
+ * every user in `users` who is not a creator (and `users_default`), so that only creators can
+ * replace the room; before version 12, above `state_default` (at least 100), so that a
+ * moderator who may send ordinary state cannot. `users` may add levels the plan will set.
  */
-export function raiseUsersToAtLeast(
-  users: Readonly<Record<string, number>>,
-  usersDefault: number,
-  atLeast: Readonly<Record<string, number>>,
+export function tombstoneLevelNeeded(
+  pl: EffectivePowerLevels,
   creators: readonly string[],
-): Record<string, number> {
-  const out = { ...users };
-  for (const [user, level] of Object.entries(atLeast)) {
-    if (creators.includes(user)) continue;
-    if ((out[user] ?? usersDefault) < level) out[user] = level;
-  }
-  return out;
-}
-
-/**
- * The level spaceform gives `m.room.tombstone` in a room it upgrades when the copied levels
- * let anyone at `state_default` upgrade (or close) the room: 150 in room version 12 (above
- * every user, so only creators can; the spec's default), 100 before.
- */
-export function tombstoneLevelFor(v12: boolean): number {
-  return v12 ? 150 : 100;
-}
-
-/** Whether sending a tombstone needs more than ordinary state does (a room upgrade is for good). */
-export function tombstoneGuarded(pl: EffectivePowerLevels): boolean {
-  return stateEventLevel(pl, "m.room.tombstone") > pl.state_default;
+  v12: boolean,
+  users: Readonly<Record<string, number>> = {},
+): number | undefined {
+  const current = stateEventLevel(pl, "m.room.tombstone");
+  if (!v12) return current > pl.state_default ? undefined : Math.max(100, pl.state_default + 1);
+  const others = Object.entries({ ...pl.users, ...users })
+    .filter(([u]) => !creators.includes(u))
+    .map(([, level]) => level);
+  const needed = Math.max(150, pl.users_default + 1, ...others.map((l) => l + 1));
+  return current >= needed ? undefined : needed;
 }
 
 /**

@@ -16,9 +16,7 @@ import { serverOf } from "../matrix/ids.ts";
 import {
   carriedCreators,
   roomPowerLevels,
-  stateEventLevel,
-  tombstoneGuarded,
-  tombstoneLevelFor,
+  tombstoneLevelNeeded,
   upgradedPowerContent,
 } from "../matrix/powerlevels.ts";
 import {
@@ -30,6 +28,7 @@ import {
   roomVersionNumber,
   roomVersionOf,
   str,
+  unlimitedCreators,
   UPGRADE_COPIED_STATE,
 } from "../matrix/vocabulary.ts";
 import type { LiveRoom, LiveState, StateEvent } from "../state/model.ts";
@@ -226,16 +225,19 @@ function foreignAliases(room: LiveRoom, serverName: string): string[] {
 }
 
 /**
- * The power-level declaration an upgraded room is planned with: the manifest's, plus a
- * tombstone level above `state_default` when the copied levels would let any moderator
- * replace the room (and the manifest does not say otherwise).
+ * The power-level declaration an upgraded room is planned with: the manifest's, plus the
+ * tombstone level an upgraded room needs (tombstoneLevelNeeded) when the copied levels are
+ * lower and the manifest does not declare it.
  */
 export function upgradePowerSpec(e: Entry, room: LiveRoom, v12: boolean): Entry {
-  const pl = roomPowerLevels(room);
-  const declared = e.power_levels?.events?.["m.room.tombstone"];
-  if (declared !== undefined || tombstoneGuarded(pl)) return e;
-  const level = Math.max(tombstoneLevelFor(v12), pl.state_default + 1);
-  if (stateEventLevel(pl, "m.room.tombstone") >= level) return e;
+  if (e.power_levels?.events?.["m.room.tombstone"] !== undefined) return e;
+  const level = tombstoneLevelNeeded(
+    roomPowerLevels(room),
+    unlimitedCreators(room),
+    v12,
+    e.power_levels?.users,
+  );
+  if (level === undefined) return e;
   return {
     ...e,
     power_levels: {

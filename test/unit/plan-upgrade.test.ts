@@ -124,11 +124,13 @@ describe("room upgrades in the plan", () => {
         "replace space",
         'update space.aliases["#demo:example.org"]',
         "create space.marker",
+        "update space.power_levels.events",
         "replace rooms.general",
         'update rooms.general.aliases["#general:example.org"]',
         "update rooms.general.directory",
         "create rooms.general.marker",
         "update rooms.general.allow",
+        "update rooms.general.power_levels.events",
         "update space.children.general",
         "create rooms.general.parent",
       ],
@@ -136,8 +138,10 @@ describe("room upgrades in the plan", () => {
         'upgrade_room {"room_id":"!s:example.org"}',
         'upgrade_room {"room_id":"!g:example.org"}',
         'send_state {"created":"space"} dev.spaceform.entry  {"manifest":"demo","key":"space"}',
+        'send_state {"created":"space"} m.room.power_levels  {"users":{},"events":{"m.room.tombstone":150}}',
         'send_state {"created":"rooms.general"} dev.spaceform.entry  {"manifest":"demo","key":"general"}',
         'send_state {"created":"rooms.general"} m.room.join_rules  {"join_rule":"restricted","allow":[{"type":"m.room_membership","room_id":{"$room":"space"}},{"type":"m.room_membership","room_id":"!s:example.org"}]}',
+        'send_state {"created":"rooms.general"} m.room.power_levels  {"users":{},"events":{"m.room.tombstone":150}}',
         'send_state {"created":"space"} m.space.child $room:rooms.general {"via":["example.org"],"order":"10","suggested":true}',
         'send_state {"created":"rooms.general"} m.space.parent $room:space {"via":["example.org"],"canonical":true}',
         'send_state {"created":"space"} m.space.child !g:example.org {}',
@@ -164,6 +168,7 @@ describe("room upgrades in the plan", () => {
     assert.deepEqual(lines(p).steps, [
       'upgrade_room {"room_id":"!g:example.org"}',
       'send_state {"created":"rooms.general"} dev.spaceform.entry  {"manifest":"demo","key":"general"}',
+      'send_state {"created":"rooms.general"} m.room.power_levels  {"users":{},"events":{"m.room.tombstone":150}}',
       'send_state {"room_id":"!s:example.org"} m.space.child $room:rooms.general {"via":["example.org"],"order":"10","suggested":true}',
       'send_state {"created":"rooms.general"} m.space.parent !s:example.org {"via":["example.org"],"canonical":true}',
       'send_state {"room_id":"!s:example.org"} m.space.child !g:example.org {}',
@@ -177,6 +182,7 @@ describe("room upgrades in the plan", () => {
     assert.deepEqual(lines(p).steps, [
       'upgrade_room {"room_id":"!s:example.org"}',
       'send_state {"created":"space"} dev.spaceform.entry  {"manifest":"demo","key":"space"}',
+      'send_state {"created":"space"} m.room.power_levels  {"users":{},"events":{"m.room.tombstone":150}}',
       'send_state {"room_id":"!g:example.org"} m.room.join_rules  {"join_rule":"restricted","allow":[{"type":"m.room_membership","room_id":{"$room":"space"}},{"type":"m.room_membership","room_id":"!s:example.org"}]}',
       'send_state {"room_id":"!g:example.org"} m.space.parent $room:space {"via":["example.org"],"canonical":true}',
       'send_state {"room_id":"!g:example.org"} m.space.parent !s:example.org {}',
@@ -205,6 +211,37 @@ describe("room upgrades in the plan", () => {
     const change = changeAt(p, "rooms.general.power_levels.events");
     assert.deepEqual(change.before, {});
     assert.deepEqual(change.after, { "m.room.tombstone": 150 });
+  });
+
+  it("in version 12 raises a tombstone level that admins who are not creators reach to 150", () => {
+    const withLevels = (users: Record<string, number>) =>
+      v10World().map((r) =>
+        r.room_id === G
+          ? {
+              ...r,
+              state: r.state.map((e) =>
+                e.type === "m.room.power_levels"
+                  ? ev(e.type, {
+                      users: { [BOT]: 100, ...users },
+                      events: { "m.room.tombstone": 100 },
+                    })
+                  : e,
+              ),
+            }
+          : r,
+      );
+    const tombstoneAfter = (users: Record<string, number>, version: string) =>
+      planSpace(
+        manifest(tree(undefined, { room_version: version })),
+        live(withLevels(users), aliases),
+      ).changes.find((c) => c.address === "rooms.general.power_levels.events")?.after;
+    const ADMIN = "@admin:example.org";
+    assert.deepEqual(tombstoneAfter({ [ADMIN]: 100 }, "12"), { "m.room.tombstone": 150 });
+    assert.deepEqual(tombstoneAfter({ [ADMIN]: 180 }, "12"), { "m.room.tombstone": 181 });
+    // The managing account becomes the new room's creator: it is not counted.
+    assert.deepEqual(tombstoneAfter({}, "12"), { "m.room.tombstone": 150 });
+    // Before version 12, a tombstone above state_default is guarded already.
+    assert.equal(tombstoneAfter({ [ADMIN]: 100 }, "11"), undefined);
   });
 
   it("carries the old room's creator as additional creator when another account made it", () => {
