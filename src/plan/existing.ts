@@ -15,7 +15,7 @@ import { isHalfCreated, planFinish } from "./finish.ts";
 import type { Identity } from "./identity.ts";
 import { planJoinRule } from "./join-rules.ts";
 import { planRoomPowerLevels } from "./power-field.ts";
-import { planUpgrade, upgradePowerSpec } from "./upgrade.ts";
+import { planUpgrade, upgradePowerSpec, upgradeUnfinished } from "./upgrade.ts";
 import { planAllowRepair, planMarkerCarry } from "./upgrade-relink.ts";
 import {
   planEncryption,
@@ -45,7 +45,7 @@ export function planExisting(ctx: PlanContext, e: Entry, id: Existing): FieldPla
   }
   const finish = isHalfCreated(ctx, room) ? planFinish(ctx, e, room) : undefined;
   const declared = finish?.rest ?? e;
-  const fields = id.upgrade
+  const fields = upgradeUnfinished(id, ctx.managing)
     ? upgradePowerSpec(declared, room, creatorsHavePower(version))
     : declared;
   if (finish) out.add(finish.plan);

@@ -21,12 +21,14 @@ import {
 } from "../matrix/powerlevels.ts";
 import {
   contentOf,
+  createSender,
   creatorsHavePower,
   isSpace,
   isChildLink,
   replacementOf,
   roomVersionNumber,
   roomVersionOf,
+  stateMarkerOf,
   str,
   unlimitedCreators,
   UPGRADE_COPIED_STATE,
@@ -245,6 +247,20 @@ export function upgradePowerSpec(e: Entry, room: LiveRoom, v12: boolean): Entry 
       events: { ...(e.power_levels?.events ?? {}), "m.room.tombstone": level },
     },
   };
+}
+
+/**
+ * Whether an entry's room is the new room of an upgrade spaceform makes: in this plan, or in
+ * an apply that stopped before it marked the new room (the managing account created it).
+ */
+export function upgradeUnfinished(id: Existing, managing: string): boolean {
+  if (id.upgrade !== undefined) return true;
+  return (
+    !id.invited &&
+    id.predecessors.length > 0 &&
+    stateMarkerOf(id.room) === undefined &&
+    createSender(id.room) === managing
+  );
 }
 
 /** The entries whose rooms this plan upgrades. */

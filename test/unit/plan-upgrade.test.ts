@@ -355,8 +355,10 @@ describe("identity across upgrades", () => {
     );
     assert.deepEqual(lines(p).steps, [
       'send_state {"room_id":"!s2hash"} dev.spaceform.entry  {"manifest":"demo","key":"space"}',
+      'send_state {"room_id":"!s2hash"} m.room.power_levels  {"users":{"@bot:example.org":100},"events":{"m.room.tombstone":150}}',
       'send_state {"room_id":"!g2hash"} dev.spaceform.entry  {"manifest":"demo","key":"general"}',
       'send_state {"room_id":"!g2hash"} m.room.join_rules  {"join_rule":"restricted","allow":[{"type":"m.room_membership","room_id":"!s2hash"},{"type":"m.room_membership","room_id":"!s:example.org"}]}',
+      'send_state {"room_id":"!g2hash"} m.room.power_levels  {"users":{"@bot:example.org":100},"events":{"m.room.tombstone":150}}',
       'send_state {"room_id":"!s2hash"} m.space.child !g2hash {"via":["example.org"],"order":"10","suggested":true}',
       'send_state {"room_id":"!g2hash"} m.space.parent !s2hash {"via":["example.org"],"canonical":true}',
       'send_state {"room_id":"!s2hash"} m.space.child !g:example.org {}',
@@ -637,6 +639,18 @@ describe("identity across upgrades", () => {
       order: "10",
       suggested: true,
     });
+  });
+
+  it("finishes the tombstone level of its own cut-short upgrade, not of another account's", () => {
+    const own = planSpace(manifest(tree("12")), live(upgradedByHand(), moved));
+    assert.deepEqual(changeAt(own, "rooms.general.power_levels.events").after, {
+      "m.room.tombstone": 150,
+    });
+    const other = planSpace(manifest(tree(undefined)), hijacked(100, upgradeOf(G)));
+    assert.equal(
+      other.changes.some((c) => c.address.includes("power_levels")),
+      false,
+    );
   });
 
   it("plans nothing once the upgrade is complete", () => {
