@@ -8,7 +8,7 @@
  * the planner plans with them and import reads live state with them.
  * Spec: https://spec.matrix.org/v1.19/client-server-api/#room-events
  */
-import { isRoomId } from "./ids.ts";
+import { isRoomId, serverOf } from "./ids.ts";
 
 /** A state event as the vocabulary needs it (src/state/model.ts's StateEvent fits). */
 export interface StateLike {
@@ -156,7 +156,8 @@ export function predecessorOf(room: RoomLike): string | undefined {
  * The state `POST /rooms/{id}/upgrade` copies into the new room (Synapse 1.160, checked on the
  * local server): these types, and a space's `m.space.child` links unchanged. Not copied: custom
  * state (spaceform's marker), `m.space.parent`. Synapse also moves the room's local aliases (and
- * so `m.room.canonical_alias` names them in the new room) and its room directory listing, and
+ * so `m.room.canonical_alias` names only them in the new room: movedCanonicalAlias) and its room
+ * directory listing, and
  * drops the new room's creators from `users` in room version 12.
  */
 export const UPGRADE_COPIED_STATE: readonly string[] = [
@@ -171,6 +172,20 @@ export const UPGRADE_COPIED_STATE: readonly string[] = [
   "m.room.power_levels",
   "m.room.canonical_alias",
 ];
+
+/**
+ * The `m.room.canonical_alias` content Synapse (1.160, `_move_aliases_to_new_room`) gives the
+ * new room of an upgrade: the old one's aliases on its own server only (it moves only those);
+ * a non-empty `alt_aliases` list becomes the list of its local aliases, possibly empty.
+ */
+export function movedCanonicalAlias(content: Content, serverName: string): Content {
+  const local = (a: unknown): a is string => typeof a === "string" && serverOf(a) === serverName;
+  const out: Content = {};
+  if (local(content["alias"])) out["alias"] = content["alias"];
+  const alts = content["alt_aliases"];
+  if (Array.isArray(alts) && alts.length > 0) out["alt_aliases"] = alts.filter(local);
+  return out;
+}
 
 export function isSpace(room: RoomLike): boolean {
   return contentOf(room, "m.room.create")?.["type"] === "m.space";

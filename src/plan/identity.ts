@@ -154,6 +154,16 @@ export function identifyEntries(desired: Manifest, actual: LiveState, entries: r
           : stateMarkerOf(room) === undefined
             ? predecessors.at(-1)
             : undefined;
+      // A new room found directly (its alias moved with the upgrade) is held to the same rules.
+      const refused =
+        upgradedFrom && room === found.room
+          ? successors.check(upgradedFrom, room.room_id, room, entry.kind)
+          : undefined;
+      if (refused) {
+        const field = matchedBy === "marker" ? "" : matchedBy;
+        identities.set(entry.address, { status: "unusable", problem: { ...refused, field } });
+        continue;
+      }
       if (upgradedFrom) {
         warnings.push({
           entry,
@@ -238,8 +248,56 @@ function upgradeChains(actual: LiveState) {
       id = next;
     }
   };
+  const problem = (code: string, message: string, hint: string): IdentityProblem => ({
+    code,
+    field: "",
+    message: `${message}; spaceform does not follow that tombstone.`,
+    hint,
+  });
+  /** Why the upgrade from `old` to `next` may not be followed, or undefined when it may. */
+  const check = (
+    old: LiveRoom,
+    next: string,
+    successor: LiveRoom | undefined,
+    kind: Entry["kind"],
+  ): IdentityProblem | undefined => {
+    const sender = tombstoneSender(old) ?? "an unknown sender";
+    if (!tombstoneTrusted(old, actual.user_id)) {
+      return problem(
+        "identity.tombstone-untrusted",
+        `${old.room_id} was closed and pointed at ${next} by ${sender}, who has less power in it (${powerText(roomPowerOf(old, sender))}) than the managing account ${actual.user_id} (${powerText(roomPowerOf(old, actual.user_id))})`,
+        `If the upgrade is genuine, pin the entry with id: ${next}; if not, overwrite the tombstone in ${old.room_id} with an empty m.room.tombstone event.`,
+      );
+    }
+    if (successor?.membership !== "join" || successor.unreadable !== undefined) {
+      const invited = successor?.membership === "invite";
+      return {
+        code: "identity.successor-unreadable",
+        field: "",
+        message: `${old.room_id} was upgraded to ${next}, which the managing account ${actual.user_id} ${invited ? "is invited to but has not joined" : "has not joined"}; spaceform manages neither the dead room nor a new one in its place.`,
+        hint: `Have ${actual.user_id} join ${next}, then plan again.`,
+      };
+    }
+    if (predecessorOf(successor) !== old.room_id) {
+      return problem(
+        "identity.tombstone-unconfirmed",
+        `${old.room_id} has a tombstone pointing at ${next}, but ${next} does not say it replaces ${old.room_id} (its m.room.create names no such predecessor)`,
+        `Check who made ${next}; pin the entry with id: to the room it should manage.`,
+      );
+    }
+    if (isSpace(successor) !== (kind === "space")) {
+      const what = (space: boolean): string => (space ? "a space" : "a room");
+      return problem(
+        "identity.successor-kind",
+        `${old.room_id} was upgraded to ${next}, which is ${what(isSpace(successor))}, not ${what(kind === "space")} like the entry`,
+        `Pin the entry with id: to the ${kind} it should manage.`,
+      );
+    }
+    return undefined;
+  };
   return {
     latest,
+    check,
     /**
      * The newest room from `room` along tombstones that may be followed; a problem when one
      * may not: its sender has less power than the managing account, the successor does not
@@ -251,12 +309,6 @@ function upgradeChains(actual: LiveState) {
       for (;;) {
         const next = replacementOf(current);
         if (next === undefined) return { room: current };
-        const problem = (code: string, message: string, hint: string): IdentityProblem => ({
-          code,
-          field: "",
-          message: `${message}; spaceform does not follow that tombstone.`,
-          hint,
-        });
         if (path.includes(next)) {
           return problem(
             "identity.upgrade-loop",
@@ -264,39 +316,10 @@ function upgradeChains(actual: LiveState) {
             "Pin the entry with id: to the room it should manage.",
           );
         }
-        const sender = tombstoneSender(current) ?? "an unknown sender";
-        if (!tombstoneTrusted(current, actual.user_id)) {
-          return problem(
-            "identity.tombstone-untrusted",
-            `${current.room_id} was closed and pointed at ${next} by ${sender}, who has less power in it (${powerText(roomPowerOf(current, sender))}) than the managing account ${actual.user_id} (${powerText(roomPowerOf(current, actual.user_id))})`,
-            `If the upgrade is genuine, pin the entry with id: ${next}; if not, overwrite the tombstone in ${current.room_id} with an empty m.room.tombstone event.`,
-          );
-        }
         const successor = byId.get(next);
-        if (successor?.membership !== "join" || successor.unreadable !== undefined) {
-          const invited = successor?.membership === "invite";
-          return {
-            code: "identity.successor-unreadable",
-            field: "",
-            message: `${current.room_id} was upgraded to ${next}, which the managing account ${actual.user_id} ${invited ? "is invited to but has not joined" : "has not joined"}; spaceform manages neither the dead room nor a new one in its place.`,
-            hint: `Have ${actual.user_id} join ${next}, then plan again.`,
-          };
-        }
-        if (predecessorOf(successor) !== current.room_id) {
-          return problem(
-            "identity.tombstone-unconfirmed",
-            `${current.room_id} has a tombstone pointing at ${next}, but ${next} does not say it replaces ${current.room_id} (its m.room.create names no such predecessor)`,
-            `Check who made ${next}; pin the entry with id: to the room it should manage.`,
-          );
-        }
-        if (isSpace(successor) !== (kind === "space")) {
-          const what = (space: boolean): string => (space ? "a space" : "a room");
-          return problem(
-            "identity.successor-kind",
-            `${current.room_id} was upgraded to ${next}, which is ${what(isSpace(successor))}, not ${what(kind === "space")} like the entry`,
-            `Pin the entry with id: to the ${kind} it should manage.`,
-          );
-        }
+        const refused = check(current, next, successor, kind);
+        if (refused) return refused;
+        if (!successor) return { room: current }; // (check refuses a missing successor)
         path.push(next);
         current = successor;
       }

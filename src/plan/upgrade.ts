@@ -25,6 +25,7 @@ import {
   creatorsHavePower,
   isSpace,
   isChildLink,
+  movedCanonicalAlias,
   replacementOf,
   roomVersionNumber,
   roomVersionOf,
@@ -84,6 +85,9 @@ export function upgradedRoom(entry: string, up: PlannedUpgrade, managing: string
   const copied = old.state
     .filter((ev) => UPGRADE_COPIED.has(ev.type) || (isSpace(old) && isChildLink(ev)))
     .map((ev): StateEvent => {
+      if (ev.type === "m.room.canonical_alias") {
+        return { ...ev, content: movedCanonicalAlias(ev.content, serverOf(managing)) };
+      }
       if (ev.type !== "m.room.power_levels") return ev;
       return { ...ev, content: upgradedPowerContent(ev.content, creators, v12) };
     });

@@ -4,7 +4,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Entry } from "../../src/manifest/model.ts";
 import type { RoomId } from "../../src/matrix/ids.ts";
+import { contentOf } from "../../src/matrix/vocabulary.ts";
 import { DEFAULT_PLAN_OPTIONS, planSpace } from "../../src/plan/planner.ts";
+import { upgradedRoom } from "../../src/plan/upgrade.ts";
 import type { Change } from "../../src/plan/model.ts";
 import type { LiveRoom, StateEvent } from "../../src/state/model.ts";
 import { BOT, bareRoom, entry, ev, live, manifest, marker } from "../support/builders.ts";
@@ -242,6 +244,30 @@ describe("room upgrades in the plan", () => {
     assert.deepEqual(tombstoneAfter({}, "12"), { "m.room.tombstone": 150 });
     // Before version 12, a tombstone above state_default is guarded already.
     assert.equal(tombstoneAfter({ [ADMIN]: 100 }, "11"), undefined);
+  });
+
+  it("predicts the new room's canonical alias with the local aliases only, as Synapse moves them", () => {
+    const predicted = (content: Record<string, unknown>) => {
+      const from = plainRoom(G, "10", [ev("m.room.canonical_alias", content)]);
+      return contentOf(
+        upgradedRoom("rooms.general", { from, version: "12", creators: [] }, BOT),
+        "m.room.canonical_alias",
+      );
+    };
+    assert.deepEqual(
+      predicted({
+        alias: "#general:example.org",
+        alt_aliases: ["#general:other.org", "#lobby:example.org"],
+      }),
+      { alias: "#general:example.org", alt_aliases: ["#lobby:example.org"] },
+    );
+    // A foreign canonical alias stays behind; an alt list of foreign aliases only becomes [].
+    assert.deepEqual(predicted({ alias: "#general:other.org", alt_aliases: ["#x:other.org"] }), {
+      alt_aliases: [],
+    });
+    assert.deepEqual(predicted({ alias: "#general:example.org", alt_aliases: [] }), {
+      alias: "#general:example.org",
+    });
   });
 
   it("carries the old room's creator as additional creator when another account made it", () => {
@@ -541,6 +567,21 @@ describe("identity across upgrades", () => {
       ],
       joinsOrLinks: [],
     });
+  });
+
+  it("refuses a successor found by its moved alias that the managing account is only invited to", () => {
+    const rooms = upgradedByHand().map((r) =>
+      r.room_id === G2 ? { ...r, membership: "invite" as const } : r,
+    );
+    const p = planSpace(manifest(tree("12")), live(rooms, moved));
+    assert.deepEqual(
+      p.diagnostics.filter((d) => d.severity === "error").map((d) => [d.code, d.path]),
+      [["identity.successor-unreadable", "rooms.general.alias"]],
+    );
+    assert.equal(
+      p.steps.some((s) => s.op === "join"),
+      false,
+    );
   });
 
   it("follows a genuine upgrade made by another account with as much power", () => {
