@@ -324,6 +324,36 @@ describe("room upgrades in the plan", () => {
     assert.deepEqual(errors, [["power.insufficient", "rooms.general.room_version"]]);
   });
 
+  it("says when a room whose creation was cut short is upgraded only once it is finished", () => {
+    const rooms = v10World().map((r) =>
+      r.room_id === G
+        ? bareRoom(G, [
+            ev("m.room.create", {
+              room_version: "10",
+              "dev.spaceform.entry": { manifest: "demo", key: "general" },
+            }),
+            ev("m.room.member", { membership: "join" }, BOT),
+          ])
+        : r,
+    );
+    const p = planSpace(
+      manifest(tree(undefined, { room_version: "12" }, { alias: false, joinRule: false })),
+      live(rooms, aliases),
+    );
+    assert.deepEqual(
+      p.diagnostics
+        .filter((d) => d.code === "room.version-differs")
+        .map((d) => [d.severity, d.path, d.message]),
+      [
+        [
+          "warning",
+          "rooms.general.room_version",
+          `${G} has room version 10; its creation was cut short, so the upgrade to 12 is planned once this plan has finished it.`,
+        ],
+      ],
+    );
+  });
+
   it("refuses a downgrade, and more upgrades than the guard allows", () => {
     const down = planSpace(
       manifest(tree(undefined, { room_version: "9" })),
