@@ -136,6 +136,26 @@ export function someoneCanChangePowerLevels(
 }
 
 /**
+ * The `users` map with each user of `atLeast` raised to at least its level (a manifest's
+ * `power_levels.users_at_least`). Nobody else changes, and a user already at or above the
+ * level (by `users` or `users_default`) keeps it. A room version 12 creator has unlimited
+ * power and must not appear in `users`, so it is never added.
+ */
+export function raiseUsersToAtLeast(
+  users: Readonly<Record<string, number>>,
+  usersDefault: number,
+  atLeast: Readonly<Record<string, number>>,
+  creators: readonly string[],
+): Record<string, number> {
+  const out = { ...users };
+  for (const [user, level] of Object.entries(atLeast)) {
+    if (creators.includes(user)) continue;
+    if ((out[user] ?? usersDefault) < level) out[user] = level;
+  }
+  return out;
+}
+
+/**
  * The level spaceform gives `m.room.tombstone` in a room it upgrades, when the copied levels
  * are too low (undefined when they are high enough): in room version 12 at least 150 and above
  * every user in `users` who is not a creator (and `users_default`), so that only creators can

@@ -279,11 +279,12 @@ function upgradeChains(actual: LiveState) {
       };
     }
     if (predecessorOf(successor) !== old.room_id) {
-      return problem(
-        "identity.tombstone-unconfirmed",
-        `${old.room_id} has a tombstone pointing at ${next}, but ${next} does not say it replaces ${old.room_id} (its m.room.create names no such predecessor)`,
-        `Check who made ${next}; pin the entry with id: to the room it should manage.`,
-      );
+      return {
+        code: "identity.upgrade-unconfirmed",
+        field: "",
+        message: `the tombstone of ${old.room_id} points to ${next}, whose create event does not name ${old.room_id} as its predecessor; spaceform follows only a real upgrade.`,
+        hint: `Check who sent the tombstone in ${old.room_id}; pin the entry with id: to the room it should manage.`,
+      };
     }
     if (isSpace(successor) !== (kind === "space")) {
       const what = (space: boolean): string => (space ? "a space" : "a room");

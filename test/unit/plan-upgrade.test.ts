@@ -573,9 +573,9 @@ describe("identity across upgrades", () => {
     assert.deepEqual(refusal(p), {
       errors: [
         [
-          "identity.tombstone-unconfirmed",
+          "identity.upgrade-unconfirmed",
           "rooms.general.alias",
-          `${G} has a tombstone pointing at ${EVIL}, but ${EVIL} does not say it replaces ${G} (its m.room.create names no such predecessor); spaceform does not follow that tombstone.`,
+          `the tombstone of ${G} points to ${EVIL}, whose create event does not name ${G} as its predecessor; spaceform follows only a real upgrade.`,
         ],
       ],
       joinsOrLinks: [],
@@ -721,6 +721,32 @@ describe("identity across upgrades", () => {
     assert.equal(
       other.changes.some((c) => c.address.includes("power_levels")),
       false,
+    );
+  });
+
+  it("follows only a real upgrade: a tombstone whose target does not name the room is refused", () => {
+    const rooms = upgradedByHand().map((r) =>
+      r.room_id === G2
+        ? {
+            ...r,
+            state: r.state.map((e) =>
+              e.type === "m.room.create" ? ev(e.type, { room_version: "12" }) : e,
+            ),
+          }
+        : r,
+    );
+    const p = planSpace(
+      manifest(tree("12")),
+      live(rooms, { ...moved, "#general:example.org": G as RoomId }),
+    );
+    assert.deepEqual(
+      p.diagnostics.filter((d) => d.severity === "error").map((d) => [d.code, d.message]),
+      [
+        [
+          "identity.upgrade-unconfirmed",
+          `the tombstone of ${G} points to ${G2}, whose create event does not name ${G} as its predecessor; spaceform follows only a real upgrade.`,
+        ],
+      ],
     );
   });
 
