@@ -20,7 +20,7 @@ import { githubCommand } from "./commands/github.ts";
 import { pageCommand } from "./commands/page.ts";
 import { checkCommand } from "./commands/check.ts";
 import { VERSION } from "../version.ts";
-import { formatUserError, installOutputGuard } from "./output.ts";
+import { formatUserError, installOutputGuard, USAGE_HINT } from "./output.ts";
 
 /** `spaceform: homeserver problem: … (GET /sync)`: always naming the request. */
 function formatHomeserverProblem(err: GatewayError): string {
@@ -91,12 +91,11 @@ export async function main(argv: string[]): Promise<number> {
       .version(VERSION)
       .alias("h", "help")
       .wrap(Math.min(110, process.stdout.columns || 100))
-      // yargs passes no error (only a message) for usage mistakes, whatever its types say.
+      // yargs passes no error (only a message) for usage mistakes, whatever its types say, or
+      // its YError (an option's coerce refused the value).
       .fail((msg: string | undefined, err: Error | undefined) => {
-        if (err) throw err;
-        throw new UserError(
-          `${msg ?? "Invalid usage."}\nRun 'spaceform --help', or 'spaceform <command> --help', for usage.`,
-        );
+        if (err && err.name !== "YError") throw err;
+        throw new UserError(`${msg ?? "Invalid usage."}\n${USAGE_HINT}`);
       })
       .parseAsync();
   } catch (err) {

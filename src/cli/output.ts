@@ -14,6 +14,9 @@ import { defuseLine, workflowCommand } from "../text/workflow.ts";
 export { formatDiagnostic } from "../render/diagnostic.ts";
 export { palette, type Palette } from "../render/palette.ts";
 
+/** The line after a usage mistake. */
+export const USAGE_HINT = "Run 'spaceform --help', or 'spaceform <command> --help', for usage.";
+
 export function colorEnabled(stream: { isTTY?: boolean } = process.stdout): boolean {
   const noColor = process.env["NO_COLOR"];
   if (noColor !== undefined && noColor !== "") return false;

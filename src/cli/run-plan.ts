@@ -32,9 +32,9 @@ export interface Connection {
 }
 
 export interface PlanOptions {
-  unlinkUnmanaged?: boolean;
-  maxRemovals?: number;
-  maxUpgrades?: number;
+  unlinkUnmanaged?: boolean | undefined;
+  maxRemovals?: number | undefined;
+  maxUpgrades?: number | undefined;
   now?: Date;
 }
 

@@ -3,7 +3,13 @@
  * explicit default never show up as a change.
  * Spec: https://spec.matrix.org/v1.19/client-server-api/#mroompower_levels
  */
-import { contentOf, createSender, unlimitedCreators, type RoomLike } from "./vocabulary.ts";
+import {
+  contentOf,
+  createSender,
+  tombstoneSender,
+  unlimitedCreators,
+  type RoomLike,
+} from "./vocabulary.ts";
 
 export interface EffectivePowerLevels {
   users: Record<string, number>;
@@ -150,17 +156,35 @@ export function raiseUsersToAtLeast(
 }
 
 /**
- * The level spaceform gives `m.room.tombstone` in a room it upgrades when the copied levels
- * let anyone at `state_default` upgrade (or close) the room: 150 in room version 12 (above
- * every user, so only creators can; the spec's default), 100 before.
+ * The level spaceform gives `m.room.tombstone` in a room it upgrades, when the copied levels
+ * are too low (undefined when they are high enough): in room version 12 at least 150 and above
+ * every user in `users` who is not a creator (and `users_default`), so that only creators can
+ * replace the room; before version 12, above `state_default` (at least 100), so that a
+ * moderator who may send ordinary state cannot. `users` may add levels the plan will set.
  */
-export function tombstoneLevelFor(v12: boolean): number {
-  return v12 ? 150 : 100;
+export function tombstoneLevelNeeded(
+  pl: EffectivePowerLevels,
+  creators: readonly string[],
+  v12: boolean,
+  users: Readonly<Record<string, number>> = {},
+): number | undefined {
+  const current = stateEventLevel(pl, "m.room.tombstone");
+  if (!v12) return current > pl.state_default ? undefined : Math.max(100, pl.state_default + 1);
+  const others = Object.entries({ ...pl.users, ...users })
+    .filter(([u]) => !creators.includes(u))
+    .map(([, level]) => level);
+  const needed = Math.max(150, pl.users_default + 1, ...others.map((l) => l + 1));
+  return current >= needed ? undefined : needed;
 }
 
-/** Whether sending a tombstone needs more than ordinary state does (a room upgrade is for good). */
-export function tombstoneGuarded(pl: EffectivePowerLevels): boolean {
-  return stateEventLevel(pl, "m.room.tombstone") > pl.state_default;
+/**
+ * Whether a room's tombstone may be followed: its sender has at least the managing account's
+ * power in the room (a v12 creator has unlimited power). A tombstone from someone with less
+ * power, who could not have replaced the room against the managing account's will, is not.
+ */
+export function tombstoneTrusted(room: RoomLike, managing: string): boolean {
+  const sender = tombstoneSender(room);
+  return sender !== undefined && roomPowerOf(room, sender) >= roomPowerOf(room, managing);
 }
 
 /**

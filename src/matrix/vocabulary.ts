@@ -8,7 +8,7 @@
  * the planner plans with them and import reads live state with them.
  * Spec: https://spec.matrix.org/v1.19/client-server-api/#room-events
  */
-import { isRoomId } from "./ids.ts";
+import { isRoomId, serverOf } from "./ids.ts";
 
 /** A state event as the vocabulary needs it (src/state/model.ts's StateEvent fits). */
 export interface StateLike {
@@ -137,29 +137,27 @@ export function replacementOf(room: RoomLike): string | undefined {
   return replacement !== undefined && isRoomId(replacement) ? replacement : undefined;
 }
 
-/** The room this one says it replaced (`m.room.create`'s `predecessor.room_id`). */
-export function predecessorOf(room: RoomLike): string | undefined {
-  const predecessor = contentOf(room, "m.room.create")?.["predecessor"];
-  return isObject(predecessor) ? str(predecessor["room_id"]) : undefined;
+/** Who sent the room's `m.room.tombstone`. */
+export function tombstoneSender(room: RoomLike): string | undefined {
+  return room.state.find((e) => e.type === "m.room.tombstone" && e.state_key === "")?.sender;
 }
 
 /**
- * Whether `successor` really replaced `old`: the old room's tombstone names it and its create
- * event names the old room as predecessor, as an upgrade writes both. A tombstone alone is not
- * enough: anyone with the power to send one could point a managed room at any other room.
+ * The room this one says it replaces: `m.room.create`'s `predecessor.room_id`, set by the
+ * homeserver when a room is made by an upgrade (also in an invite's stripped state).
  */
-export function isUpgradeOf(
-  successor: RoomLike & { room_id: string },
-  old: RoomLike & { room_id: string },
-): boolean {
-  return replacementOf(old) === successor.room_id && predecessorOf(successor) === old.room_id;
+export function predecessorOf(room: RoomLike): string | undefined {
+  const predecessor = contentOf(room, "m.room.create")?.["predecessor"];
+  const id = isObject(predecessor) ? str(predecessor["room_id"]) : undefined;
+  return id !== undefined && isRoomId(id) ? id : undefined;
 }
 
 /**
  * The state `POST /rooms/{id}/upgrade` copies into the new room (Synapse 1.160, checked on the
  * local server): these types, and a space's `m.space.child` links unchanged. Not copied: custom
  * state (spaceform's marker), `m.space.parent`. Synapse also moves the room's local aliases (and
- * so `m.room.canonical_alias` names them in the new room) and its room directory listing, and
+ * so `m.room.canonical_alias` names only them in the new room: movedCanonicalAlias) and its room
+ * directory listing, and
  * drops the new room's creators from `users` in room version 12.
  */
 export const UPGRADE_COPIED_STATE: readonly string[] = [
@@ -174,6 +172,20 @@ export const UPGRADE_COPIED_STATE: readonly string[] = [
   "m.room.power_levels",
   "m.room.canonical_alias",
 ];
+
+/**
+ * The `m.room.canonical_alias` content Synapse (1.160, `_move_aliases_to_new_room`) gives the
+ * new room of an upgrade: the old one's aliases on its own server only (it moves only those);
+ * a non-empty `alt_aliases` list becomes the list of its local aliases, possibly empty.
+ */
+export function movedCanonicalAlias(content: Content, serverName: string): Content {
+  const local = (a: unknown): a is string => typeof a === "string" && serverOf(a) === serverName;
+  const out: Content = {};
+  if (local(content["alias"])) out["alias"] = content["alias"];
+  const alts = content["alt_aliases"];
+  if (Array.isArray(alts) && alts.length > 0) out["alt_aliases"] = alts.filter(local);
+  return out;
+}
 
 export function isSpace(room: RoomLike): boolean {
   return contentOf(room, "m.room.create")?.["type"] === "m.space";

@@ -15,7 +15,7 @@ import { isHalfCreated, planFinish } from "./finish.ts";
 import type { Identity } from "./identity.ts";
 import { planJoinRule } from "./join-rules.ts";
 import { planRoomPowerLevels } from "./power-field.ts";
-import { planUpgrade, upgradePowerSpec } from "./upgrade.ts";
+import { planUpgrade, upgradePowerSpec, upgradeUnfinished } from "./upgrade.ts";
 import { planAllowRepair, planMarkerCarry } from "./upgrade-relink.ts";
 import {
   planEncryption,
@@ -35,17 +35,21 @@ export function planExisting(ctx: PlanContext, e: Entry, id: Existing): FieldPla
   const version = roomVersionOf(room);
   if (id.invited) out.add(planJoin(ctx, e, id));
   out.add(planUpgrade(ctx, e, id));
-  if (e.room_version !== undefined && e.room_version !== version && !id.upgrade && id.invited) {
+  const finish = isHalfCreated(ctx, room) ? planFinish(ctx, e, room) : undefined;
+  // An upgrade left for a later plan is said (a downgrade is refused in planUpgrade).
+  const wanted = e.room_version;
+  if (wanted !== undefined && wanted !== version && !id.upgrade && (id.invited || finish)) {
     out.problem(
       "warning",
       "room.version-differs",
       ctx.fieldPath(e, "room_version"),
-      `${roomId} has room version ${version}; the upgrade to ${e.room_version} is planned once the managing account has joined.`,
+      id.invited
+        ? `${roomId} has room version ${version}; the upgrade to ${wanted} is planned once the managing account has joined.`
+        : `${roomId} has room version ${version}; its creation was cut short, so the upgrade to ${wanted} is planned once this plan has finished it.`,
     );
   }
-  const finish = isHalfCreated(ctx, room) ? planFinish(ctx, e, room) : undefined;
   const declared = finish?.rest ?? e;
-  const fields = id.upgrade
+  const fields = upgradeUnfinished(id, ctx.managing)
     ? upgradePowerSpec(declared, room, creatorsHavePower(version))
     : declared;
   if (finish) out.add(finish.plan);

@@ -6,18 +6,22 @@
  * (`{manifest, key}`). Only a room that matches none of them is created.
  *
  * A room that was upgraded (its `m.room.tombstone` names the room that replaced it) is
- * followed to its successor, when the managing account can read it: the entry stands for
- * the newest room, and the rooms it replaced are its `predecessors` (the space may still
+ * followed to its successor when the tombstone's sender has at least the managing account's
+ * power, the successor names the old room as its `predecessor` and the managing account has
+ * joined it (else the entry is refused): the entry stands for the newest room, and the rooms it replaced are its `predecessors` (the space may still
  * link them, allow lists may still name them; upgrade-relink.ts repairs that).
  */
 import type { Entry, Manifest } from "../manifest/model.ts";
 import { qualifyAlias } from "../matrix/ids.ts";
+import { roomPowerOf, tombstoneTrusted } from "../matrix/powerlevels.ts";
 import {
-  isUpgradeOf,
+  isSpace,
   markerOf,
+  predecessorOf,
   replacementOf,
   roomVersionOf,
   stateMarkerOf,
+  tombstoneSender,
   type MarkerContent,
 } from "../matrix/vocabulary.ts";
 import type { LiveRoom, LiveState } from "../state/model.ts";
@@ -134,13 +138,14 @@ export function identifyEntries(desired: Manifest, actual: LiveState, entries: r
     } else if (!("room" in found)) {
       identities.set(entry.address, { status: "unusable", problem: found });
     } else {
-      const followed = successors.follow(found.room);
+      const { matchedBy } = found;
+      const followed = successors.follow(found.room, entry.kind);
       if ("code" in followed) {
-        identities.set(entry.address, { status: "unusable", problem: followed });
+        const field = matchedBy === "marker" ? "" : matchedBy;
+        identities.set(entry.address, { status: "unusable", problem: { ...followed, field } });
         continue;
       }
       const { room } = followed;
-      const { matchedBy } = found;
       const predecessors = successors.before(room);
       // Said until spaceform has marked the new room (or for good, for an entry pinned to the old id).
       const upgradedFrom =
@@ -149,6 +154,16 @@ export function identifyEntries(desired: Manifest, actual: LiveState, entries: r
           : stateMarkerOf(room) === undefined
             ? predecessors.at(-1)
             : undefined;
+      // A new room found directly (its alias moved with the upgrade) is held to the same rules.
+      const refused =
+        upgradedFrom && room === found.room
+          ? successors.check(upgradedFrom, room.room_id, room, entry.kind)
+          : undefined;
+      if (refused) {
+        const field = matchedBy === "marker" ? "" : matchedBy;
+        identities.set(entry.address, { status: "unusable", problem: { ...refused, field } });
+        continue;
+      }
       if (upgradedFrom) {
         warnings.push({
           entry,
@@ -205,59 +220,108 @@ export function identifyEntries(desired: Manifest, actual: LiveState, entries: r
   return { identities, warnings };
 }
 
-/** Upgrade chains among the live rooms: who replaced whom, by tombstone. */
+/**
+ * Upgrade chains among the live rooms: who replaced whom. A room replaced another only when
+ * both say so: the old room's tombstone names the new one and the new room's `m.room.create`
+ * names the old one as its `predecessor` (one per room, so no other room can claim it).
+ */
 function upgradeChains(actual: LiveState) {
   const byId = new Map(actual.rooms.map((r) => [r.room_id as string, r]));
   const replacedBy = new Map<string, LiveRoom>();
+  const successorOf = new Map<string, string>();
   for (const room of actual.rooms) {
-    const next = replacementOf(room);
-    const successor = next !== undefined ? byId.get(next) : undefined;
-    if (successor && isUpgradeOf(successor, room) && !replacedBy.has(successor.room_id)) {
-      replacedBy.set(successor.room_id, room);
+    const before = predecessorOf(room);
+    const old = before !== undefined ? byId.get(before) : undefined;
+    if (old && replacementOf(old) === room.room_id) {
+      replacedBy.set(room.room_id, old);
+      successorOf.set(old.room_id, room.room_id);
     }
   }
-  /** The newest room id known along the tombstones from `roomId`. */
+  /** The newest room id known along the confirmed upgrades from `roomId`. */
   const latest = (roomId: string): string => {
     const seen = new Set<string>();
     let id = roomId;
     for (;;) {
       seen.add(id);
-      const room = byId.get(id);
-      const next = room ? replacementOf(room) : undefined;
+      const next = successorOf.get(id);
       if (next === undefined || seen.has(next)) return id;
       id = next;
     }
   };
+  const problem = (code: string, message: string, hint: string): IdentityProblem => ({
+    code,
+    field: "",
+    message: `${message}; spaceform does not follow that tombstone.`,
+    hint,
+  });
+  /** Why the upgrade from `old` to `next` may not be followed, or undefined when it may. */
+  const check = (
+    old: LiveRoom,
+    next: string,
+    successor: LiveRoom | undefined,
+    kind: Entry["kind"],
+  ): IdentityProblem | undefined => {
+    const sender = tombstoneSender(old) ?? "an unknown sender";
+    if (!tombstoneTrusted(old, actual.user_id)) {
+      return problem(
+        "identity.tombstone-untrusted",
+        `${old.room_id} was closed and pointed at ${next} by ${sender}, who has less power in it (${powerText(roomPowerOf(old, sender))}) than the managing account ${actual.user_id} (${powerText(roomPowerOf(old, actual.user_id))})`,
+        `If the upgrade is genuine, pin the entry with id: ${next}; if not, overwrite the tombstone in ${old.room_id} with an empty m.room.tombstone event.`,
+      );
+    }
+    if (successor?.membership !== "join" || successor.unreadable !== undefined) {
+      const invited = successor?.membership === "invite";
+      return {
+        code: "identity.successor-unreadable",
+        field: "",
+        message: `${old.room_id} was upgraded to ${next}, which the managing account ${actual.user_id} ${invited ? "is invited to but has not joined" : "has not joined"}; spaceform manages neither the dead room nor a new one in its place.`,
+        hint: `Have ${actual.user_id} join ${next}, then plan again.`,
+      };
+    }
+    if (predecessorOf(successor) !== old.room_id) {
+      return {
+        code: "identity.upgrade-unconfirmed",
+        field: "",
+        message: `the tombstone of ${old.room_id} points to ${next}, whose create event does not name ${old.room_id} as its predecessor; spaceform follows only a real upgrade.`,
+        hint: `Check who sent the tombstone in ${old.room_id}; pin the entry with id: to the room it should manage.`,
+      };
+    }
+    if (isSpace(successor) !== (kind === "space")) {
+      const what = (space: boolean): string => (space ? "a space" : "a room");
+      return problem(
+        "identity.successor-kind",
+        `${old.room_id} was upgraded to ${next}, which is ${what(isSpace(successor))}, not ${what(kind === "space")} like the entry`,
+        `Pin the entry with id: to the ${kind} it should manage.`,
+      );
+    }
+    return undefined;
+  };
   return {
     latest,
-    /** The newest readable room from `room`; a problem when a successor cannot be read. */
-    follow(room: LiveRoom): { room: LiveRoom } | IdentityProblem {
-      const seen = new Set<string>([room.room_id]);
+    check,
+    /**
+     * The newest room from `room` along tombstones that may be followed; a problem when one
+     * may not: its sender has less power than the managing account, the successor does not
+     * name the old room as its predecessor, or the managing account has not joined it.
+     */
+    follow(room: LiveRoom, kind: Entry["kind"]): { room: LiveRoom } | IdentityProblem {
+      const path = [room.room_id as string];
       let current = room;
       for (;;) {
         const next = replacementOf(current);
-        if (next === undefined || seen.has(next)) return { room: current };
+        if (next === undefined) return { room: current };
+        if (path.includes(next)) {
+          return problem(
+            "identity.upgrade-loop",
+            `the tombstones from ${room.room_id} lead in a circle (${[...path, next].join(" → ")}): every room on it is closed`,
+            "Pin the entry with id: to the room it should manage.",
+          );
+        }
         const successor = byId.get(next);
-        const readable =
-          successor?.unreadable === undefined &&
-          (successor?.membership === "join" || successor?.membership === "invite");
-        if (!successor || !readable) {
-          return {
-            code: "identity.successor-unreadable",
-            field: "",
-            message: `${current.room_id} was upgraded to ${next}, which the managing account ${actual.user_id} has not joined; spaceform manages neither the dead room nor a new one in its place.`,
-            hint: `Have ${actual.user_id} join ${next} (or invite it), then plan again.`,
-          };
-        }
-        if (!isUpgradeOf(successor, current)) {
-          return {
-            code: "identity.upgrade-unconfirmed",
-            field: "",
-            message: `the tombstone of ${current.room_id} points to ${next}, whose create event does not name ${current.room_id} as its predecessor; spaceform follows only a real upgrade.`,
-            hint: `Check who sent the tombstone in ${current.room_id}; pin the entry with id: to the room it should manage.`,
-          };
-        }
-        seen.add(next);
+        const refused = check(current, next, successor, kind);
+        if (refused) return refused;
+        if (!successor) return { room: current }; // (check refuses a missing successor)
+        path.push(next);
         current = successor;
       }
     },
@@ -274,4 +338,9 @@ function upgradeChains(actual: LiveState) {
       return out;
     },
   };
+}
+
+/** A power level in a message: a number, or "a creator's" for unlimited power. */
+function powerText(level: number): string {
+  return Number.isFinite(level) ? String(level) : "unlimited: a creator";
 }

@@ -25,8 +25,9 @@ export function planLink(ctx: PlanContext, parent: Entry, child: Entry): FieldPl
       : undefined;
   const liveVia = validVia(liveChild);
   // A child that replaced an older room (an upgrade) takes over that room's link: its order
-  // and suggested, with a via for the new room; the old link goes (upgrade-relink.ts).
-  const old = liveVia ? undefined : oldLink(ctx, parent, child);
+  // and suggested, with a via for the new room; the old link goes (upgrade-relink.ts), also
+  // when the new room is linked already (an apply that stopped before its unlinks).
+  const old = oldLink(ctx, parent, child);
   const content: Record<string, Json> = liveVia
     ? { ...(liveChild as Record<string, Json>) }
     : { ...(old?.content ?? {}), via: ctx.viaFor(child) };
@@ -34,10 +35,11 @@ export function planLink(ctx: PlanContext, parent: Entry, child: Entry): FieldPl
   if (child.suggested !== undefined) content["suggested"] = child.suggested;
   const linkAddress = `${parent.address}.${formatFieldPath(["children", child.key])}`;
   const childRoomId = ctx.roomIdOf(child);
+  const needPower = (address: string): void => {
+    if (p.status === "existing") out.needPower(p.room, "m.space.child", address);
+  };
   const send = (placement: Placement, addresses: string[], description: string): void => {
-    if (p.status === "existing") {
-      out.needPower(p.room, "m.space.child", addresses[0] ?? parent.address);
-    }
+    needPower(addresses[0] ?? parent.address);
     out.sendState(
       placement,
       parentRef,
@@ -55,10 +57,18 @@ export function planLink(ctx: PlanContext, parent: Entry, child: Entry): FieldPl
       [child.address],
       `link ${child.address} into ${parent.address}`,
     );
-  } else if (!liveVia && old) {
+  } else if (old) {
     const after = { room_id: ctx.idValue(child), ...content };
     out.change(child, linkAddress, "update", { room_id: old.roomId, ...old.content }, after);
-    send("link", [linkAddress], `link the new room of ${ctx.label(child)} into ${parent.address}`);
+    if (!liveVia) {
+      send(
+        "link",
+        [linkAddress],
+        `link the new room of ${ctx.label(child)} into ${parent.address}`,
+      );
+    } else if (!sameJson(content, liveChild)) {
+      send("link", [linkAddress], `update the link of ${ctx.label(child)} in ${parent.address}`);
+    } else needPower(linkAddress);
     out.sendState(
       "unlink",
       parentRef,
@@ -80,7 +90,7 @@ export function planLink(ctx: PlanContext, parent: Entry, child: Entry): FieldPl
   // m.space.parent in the child (a new child got it in initial_state). It is part of making a
   // link: a child that is already linked keeps whatever parent events it has, so a space whose
   // rooms were linked without one (most spaces made in a client) imports and plans to no changes.
-  if (c.status !== "existing" || liveVia) return out.plan();
+  if (c.status !== "existing" || (liveVia && !old)) return out.plan();
   const liveParent =
     p.status === "existing" ? contentOf(c.room, "m.space.parent", p.room.room_id) : undefined;
   if (validVia(liveParent) && liveParent?.["canonical"] === true) return out.plan();

@@ -48,8 +48,9 @@ export function oldLink(
 
 /**
  * A linked child of an upgraded space still names the old space in `m.space.parent`: the
- * event moves to the new space's id (same content, a via for the new space). A child that is
- * not linked yet gets its parent event with the link (links.ts).
+ * event moves to the new space's id (same content, a via for the new space), and the old one
+ * goes, also when the new one is there already (an apply that stopped before its unlinks). A
+ * child that is not linked yet gets its parent event with the link (links.ts).
  */
 export function planParentRepoint(ctx: PlanContext, parent: Entry, child: Entry): FieldPlan {
   const out = new FieldOut(ctx);
@@ -57,8 +58,9 @@ export function planParentRepoint(ctx: PlanContext, parent: Entry, child: Entry)
   const c = ctx.identity(child);
   if (p.status !== "existing" || c.status !== "existing" || c.invited) return out.plan();
   const linked = validVia(contentOf(p.room, "m.space.child", ctx.idStateKey(child)));
-  const current = validVia(contentOf(c.room, "m.space.parent", ctx.idStateKey(parent)));
-  if (!linked || current) return out.plan();
+  const currentContent = contentOf(c.room, "m.space.parent", ctx.idStateKey(parent));
+  const current = validVia(currentContent) !== undefined;
+  if (!linked) return out.plan();
   const old = ctx
     .predecessorsOf(parent)
     .map((r) => ({
@@ -68,10 +70,9 @@ export function planParentRepoint(ctx: PlanContext, parent: Entry, child: Entry)
     .filter((o) => validVia(o.content))
     .pop();
   if (!old) return out.plan();
-  const content: Record<string, Json> = {
-    ...(old.content as Record<string, Json>),
-    via: ctx.viaFor(parent),
-  };
+  const content: Record<string, Json> = current
+    ? (currentContent as Record<string, Json>)
+    : { ...(old.content as Record<string, Json>), via: ctx.viaFor(parent) };
   const address = ctx.fieldPath(child, "parent");
   out.change(
     child,
@@ -85,15 +86,17 @@ export function planParentRepoint(ctx: PlanContext, parent: Entry, child: Entry)
   const ref = ctx.refOf(child);
   if (!ref) return out.plan();
   const label = ctx.label(child);
-  out.sendState(
-    "link",
-    ref,
-    "m.space.parent",
-    ctx.idStateKey(parent),
-    content,
-    [address],
-    `point ${label} at the new room of ${parent.address}`,
-  );
+  if (!current) {
+    out.sendState(
+      "link",
+      ref,
+      "m.space.parent",
+      ctx.idStateKey(parent),
+      content,
+      [address],
+      `point ${label} at the new room of ${parent.address}`,
+    );
+  }
   out.sendState(
     "unlink",
     ref,

@@ -16,20 +16,22 @@ import { serverOf } from "../matrix/ids.ts";
 import {
   carriedCreators,
   roomPowerLevels,
-  stateEventLevel,
-  tombstoneGuarded,
-  tombstoneLevelFor,
+  tombstoneLevelNeeded,
   upgradedPowerContent,
 } from "../matrix/powerlevels.ts";
 import {
   contentOf,
+  createSender,
   creatorsHavePower,
   isSpace,
   isChildLink,
+  movedCanonicalAlias,
   replacementOf,
   roomVersionNumber,
   roomVersionOf,
+  stateMarkerOf,
   str,
+  unlimitedCreators,
   UPGRADE_COPIED_STATE,
 } from "../matrix/vocabulary.ts";
 import type { LiveRoom, LiveState, StateEvent } from "../state/model.ts";
@@ -83,6 +85,9 @@ export function upgradedRoom(entry: string, up: PlannedUpgrade, managing: string
   const copied = old.state
     .filter((ev) => UPGRADE_COPIED.has(ev.type) || (isSpace(old) && isChildLink(ev)))
     .map((ev): StateEvent => {
+      if (ev.type === "m.room.canonical_alias") {
+        return { ...ev, content: movedCanonicalAlias(ev.content, serverOf(managing)) };
+      }
       if (ev.type !== "m.room.power_levels") return ev;
       return { ...ev, content: upgradedPowerContent(ev.content, creators, v12) };
     });
@@ -226,16 +231,19 @@ function foreignAliases(room: LiveRoom, serverName: string): string[] {
 }
 
 /**
- * The power-level declaration an upgraded room is planned with: the manifest's, plus a
- * tombstone level above `state_default` when the copied levels would let any moderator
- * replace the room (and the manifest does not say otherwise).
+ * The power-level declaration an upgraded room is planned with: the manifest's, plus the
+ * tombstone level an upgraded room needs (tombstoneLevelNeeded) when the copied levels are
+ * lower and the manifest does not declare it.
  */
 export function upgradePowerSpec(e: Entry, room: LiveRoom, v12: boolean): Entry {
-  const pl = roomPowerLevels(room);
-  const declared = e.power_levels?.events?.["m.room.tombstone"];
-  if (declared !== undefined || tombstoneGuarded(pl)) return e;
-  const level = Math.max(tombstoneLevelFor(v12), pl.state_default + 1);
-  if (stateEventLevel(pl, "m.room.tombstone") >= level) return e;
+  if (e.power_levels?.events?.["m.room.tombstone"] !== undefined) return e;
+  const level = tombstoneLevelNeeded(
+    roomPowerLevels(room),
+    unlimitedCreators(room),
+    v12,
+    e.power_levels?.users,
+  );
+  if (level === undefined) return e;
   return {
     ...e,
     power_levels: {
@@ -243,6 +251,20 @@ export function upgradePowerSpec(e: Entry, room: LiveRoom, v12: boolean): Entry 
       events: { ...(e.power_levels?.events ?? {}), "m.room.tombstone": level },
     },
   };
+}
+
+/**
+ * Whether an entry's room is the new room of an upgrade spaceform makes: in this plan, or in
+ * an apply that stopped before it marked the new room (the managing account created it).
+ */
+export function upgradeUnfinished(id: Existing, managing: string): boolean {
+  if (id.upgrade !== undefined) return true;
+  return (
+    !id.invited &&
+    id.predecessors.length > 0 &&
+    stateMarkerOf(id.room) === undefined &&
+    createSender(id.room) === managing
+  );
 }
 
 /** The entries whose rooms this plan upgrades. */

@@ -91,6 +91,10 @@ function http(world: World, user: TestUser) {
         }
       ).replacement_room,
     join: async (room: string) => call("POST", `/join/${enc(room)}`, {}),
+    invite: async (room: string, userId: string) =>
+      call("POST", `/rooms/${enc(room)}/invite`, { user_id: userId }),
+    send: async (room: string, type: string, content: unknown) =>
+      call("PUT", `/rooms/${enc(room)}/state/${enc(type)}/`, content),
     visibility: async (room: string) =>
       ((await call("GET", `/directory/list/room/${enc(room)}`)) as { visibility: string })
         .visibility,
@@ -126,11 +130,11 @@ async function assertUpgraded(
     const create = await client.state(id, "m.room.create");
     assert.equal(create["room_version"], "12");
     // Power carried by the v12 rules: the managing account is the creator, so not in users,
-    // and replacing the room again needs more than ordinary state.
+    // and replacing the room again needs 150, more than any admin who is not a creator has.
     const pl = await client.state(id, "m.room.power_levels");
     assert.equal((pl["users"] as Record<string, unknown>)[world.bot.userId], undefined);
     const events = pl["events"] as Record<string, number>;
-    assert.ok((events["m.room.tombstone"] ?? 0) > Number(pl["state_default"]), JSON.stringify(pl));
+    assert.equal(events["m.room.tombstone"], 150, JSON.stringify(pl));
     const marker = await client.state(id, "dev.spaceform.entry");
     assert.deepEqual(marker, { manifest: "upgrade", key });
   }
@@ -288,9 +292,32 @@ describe("room upgrades (end to end)", () => {
   it("follows a room upgraded by hand instead of managing the dead one", async (t) => {
     const { world, bot, client, file, dir, ids } = await setUp(t);
     const jobs = ids["jobs"] ?? "";
-    const successor = await client.upgrade(jobs, "12");
+    // Another member, an admin at 100 like the managing account, upgrades the room in a client:
+    // the new room is theirs (its creator), and the managing account is only invited to it.
+    const admin = http(world, world.user);
+    await client.invite(jobs, world.user.userId);
+    await admin.join(jobs);
+    const levels = await client.state(jobs, "m.room.power_levels");
+    const users = { ...(levels["users"] as Record<string, number>), [world.user.userId]: 100 };
+    await client.send(jobs, "m.room.power_levels", { ...levels, users });
+    const successor = await admin.upgrade(jobs, "12");
+    await admin.invite(successor, world.bot.userId);
     // The manifest now says what the room is.
     await writeManifest(dir, "upgrade", manifest(world, "12", "jobs"));
+
+    const invited = (await planWith(bot, [file])).plan;
+    assert.deepEqual(
+      invited.diagnostics.map((d) => [d.severity, d.code, d.message]),
+      [
+        [
+          "error",
+          "identity.successor-unreadable",
+          `${jobs} was upgraded to ${successor}, which the managing account ${world.bot.userId} is invited to but has not joined; spaceform manages neither the dead room nor a new one in its place.`,
+        ],
+      ],
+    );
+
+    await client.join(successor);
     const { plan } = await planWith(bot, [file]);
     assert.equal(plan.refused, false, JSON.stringify(plan.diagnostics));
     assert.deepEqual(
@@ -316,6 +343,10 @@ describe("room upgrades (end to end)", () => {
     const link = await client.state(ids["space"] ?? "", "m.space.child", successor);
     assert.deepEqual(link, { via: [world.hs.serverName], order: "30" });
     assert.deepEqual(await client.state(ids["space"] ?? "", "m.space.child", jobs), {});
+    assert.deepEqual(await client.state(successor, "m.space.parent", ids["space"]), {
+      via: [world.hs.serverName],
+      canonical: true,
+    });
     assert.deepEqual((await planWith(bot, [file])).plan.changes, []);
   });
 });

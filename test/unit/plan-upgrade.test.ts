@@ -4,7 +4,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Entry } from "../../src/manifest/model.ts";
 import type { RoomId } from "../../src/matrix/ids.ts";
+import { contentOf } from "../../src/matrix/vocabulary.ts";
 import { DEFAULT_PLAN_OPTIONS, planSpace } from "../../src/plan/planner.ts";
+import { upgradedRoom } from "../../src/plan/upgrade.ts";
 import type { Change } from "../../src/plan/model.ts";
 import type { LiveRoom, StateEvent } from "../../src/state/model.ts";
 import { BOT, bareRoom, entry, ev, live, manifest, marker } from "../support/builders.ts";
@@ -18,24 +20,34 @@ const PL = ev("m.room.power_levels", {
   events: { "m.room.tombstone": 100 },
 });
 
-/** The room an upgrade made: its create event names the room it replaced. */
-const successorOf: Record<string, string> = {
-  "!s2hash": "!s:example.org",
-  "!g2hash": "!g:example.org",
-};
-const created = (id: string, content: Record<string, unknown>) => {
-  const old = successorOf[id];
-  return ev(
-    "m.room.create",
-    old !== undefined ? { ...content, predecessor: { room_id: old } } : content,
+/** `create`: more of the room's `m.room.create` content (an upgraded room's `predecessor`). */
+function spaceRoom(
+  id: string,
+  version: string,
+  state: StateEvent[],
+  create: Record<string, unknown> = {},
+): LiveRoom {
+  return bareRoom(id, [
+    ev("m.room.create", { room_version: version, type: "m.space", ...create }),
+    PL,
+    ...state,
+  ]);
+}
+function plainRoom(
+  id: string,
+  version: string,
+  state: StateEvent[],
+  over: Partial<LiveRoom> = {},
+  create: Record<string, unknown> = {},
+) {
+  return bareRoom(
+    id,
+    [ev("m.room.create", { room_version: version, ...create }), PL, ...state],
+    over,
   );
-};
-function spaceRoom(id: string, version: string, state: StateEvent[]): LiveRoom {
-  return bareRoom(id, [created(id, { room_version: version, type: "m.space" }), PL, ...state]);
 }
-function plainRoom(id: string, version: string, state: StateEvent[], over: Partial<LiveRoom> = {}) {
-  return bareRoom(id, [created(id, { room_version: version }), PL, ...state], over);
-}
+/** The `m.room.create` content of a room that replaced `id`. */
+const upgradeOf = (id: string) => ({ predecessor: { room_id: id } });
 const allow = (...ids: string[]) =>
   ev("m.room.join_rules", {
     join_rule: "restricted",
@@ -114,11 +126,13 @@ describe("room upgrades in the plan", () => {
         "replace space",
         'update space.aliases["#demo:example.org"]',
         "create space.marker",
+        "update space.power_levels.events",
         "replace rooms.general",
         'update rooms.general.aliases["#general:example.org"]',
         "update rooms.general.directory",
         "create rooms.general.marker",
         "update rooms.general.allow",
+        "update rooms.general.power_levels.events",
         "update space.children.general",
         "create rooms.general.parent",
       ],
@@ -126,8 +140,10 @@ describe("room upgrades in the plan", () => {
         'upgrade_room {"room_id":"!s:example.org"}',
         'upgrade_room {"room_id":"!g:example.org"}',
         'send_state {"created":"space"} dev.spaceform.entry  {"manifest":"demo","key":"space"}',
+        'send_state {"created":"space"} m.room.power_levels  {"users":{},"events":{"m.room.tombstone":150}}',
         'send_state {"created":"rooms.general"} dev.spaceform.entry  {"manifest":"demo","key":"general"}',
         'send_state {"created":"rooms.general"} m.room.join_rules  {"join_rule":"restricted","allow":[{"type":"m.room_membership","room_id":{"$room":"space"}},{"type":"m.room_membership","room_id":"!s:example.org"}]}',
+        'send_state {"created":"rooms.general"} m.room.power_levels  {"users":{},"events":{"m.room.tombstone":150}}',
         'send_state {"created":"space"} m.space.child $room:rooms.general {"via":["example.org"],"order":"10","suggested":true}',
         'send_state {"created":"rooms.general"} m.space.parent $room:space {"via":["example.org"],"canonical":true}',
         'send_state {"created":"space"} m.space.child !g:example.org {}',
@@ -154,6 +170,7 @@ describe("room upgrades in the plan", () => {
     assert.deepEqual(lines(p).steps, [
       'upgrade_room {"room_id":"!g:example.org"}',
       'send_state {"created":"rooms.general"} dev.spaceform.entry  {"manifest":"demo","key":"general"}',
+      'send_state {"created":"rooms.general"} m.room.power_levels  {"users":{},"events":{"m.room.tombstone":150}}',
       'send_state {"room_id":"!s:example.org"} m.space.child $room:rooms.general {"via":["example.org"],"order":"10","suggested":true}',
       'send_state {"created":"rooms.general"} m.space.parent !s:example.org {"via":["example.org"],"canonical":true}',
       'send_state {"room_id":"!s:example.org"} m.space.child !g:example.org {}',
@@ -167,6 +184,7 @@ describe("room upgrades in the plan", () => {
     assert.deepEqual(lines(p).steps, [
       'upgrade_room {"room_id":"!s:example.org"}',
       'send_state {"created":"space"} dev.spaceform.entry  {"manifest":"demo","key":"space"}',
+      'send_state {"created":"space"} m.room.power_levels  {"users":{},"events":{"m.room.tombstone":150}}',
       'send_state {"room_id":"!g:example.org"} m.room.join_rules  {"join_rule":"restricted","allow":[{"type":"m.room_membership","room_id":{"$room":"space"}},{"type":"m.room_membership","room_id":"!s:example.org"}]}',
       'send_state {"room_id":"!g:example.org"} m.space.parent $room:space {"via":["example.org"],"canonical":true}',
       'send_state {"room_id":"!g:example.org"} m.space.parent !s:example.org {}',
@@ -195,6 +213,61 @@ describe("room upgrades in the plan", () => {
     const change = changeAt(p, "rooms.general.power_levels.events");
     assert.deepEqual(change.before, {});
     assert.deepEqual(change.after, { "m.room.tombstone": 150 });
+  });
+
+  it("in version 12 raises a tombstone level that admins who are not creators reach to 150", () => {
+    const withLevels = (users: Record<string, number>) =>
+      v10World().map((r) =>
+        r.room_id === G
+          ? {
+              ...r,
+              state: r.state.map((e) =>
+                e.type === "m.room.power_levels"
+                  ? ev(e.type, {
+                      users: { [BOT]: 100, ...users },
+                      events: { "m.room.tombstone": 100 },
+                    })
+                  : e,
+              ),
+            }
+          : r,
+      );
+    const tombstoneAfter = (users: Record<string, number>, version: string) =>
+      planSpace(
+        manifest(tree(undefined, { room_version: version })),
+        live(withLevels(users), aliases),
+      ).changes.find((c) => c.address === "rooms.general.power_levels.events")?.after;
+    const ADMIN = "@admin:example.org";
+    assert.deepEqual(tombstoneAfter({ [ADMIN]: 100 }, "12"), { "m.room.tombstone": 150 });
+    assert.deepEqual(tombstoneAfter({ [ADMIN]: 180 }, "12"), { "m.room.tombstone": 181 });
+    // The managing account becomes the new room's creator: it is not counted.
+    assert.deepEqual(tombstoneAfter({}, "12"), { "m.room.tombstone": 150 });
+    // Before version 12, a tombstone above state_default is guarded already.
+    assert.equal(tombstoneAfter({ [ADMIN]: 100 }, "11"), undefined);
+  });
+
+  it("predicts the new room's canonical alias with the local aliases only, as Synapse moves them", () => {
+    const predicted = (content: Record<string, unknown>) => {
+      const from = plainRoom(G, "10", [ev("m.room.canonical_alias", content)]);
+      return contentOf(
+        upgradedRoom("rooms.general", { from, version: "12", creators: [] }, BOT),
+        "m.room.canonical_alias",
+      );
+    };
+    assert.deepEqual(
+      predicted({
+        alias: "#general:example.org",
+        alt_aliases: ["#general:other.org", "#lobby:example.org"],
+      }),
+      { alias: "#general:example.org", alt_aliases: ["#lobby:example.org"] },
+    );
+    // A foreign canonical alias stays behind; an alt list of foreign aliases only becomes [].
+    assert.deepEqual(predicted({ alias: "#general:other.org", alt_aliases: ["#x:other.org"] }), {
+      alt_aliases: [],
+    });
+    assert.deepEqual(predicted({ alias: "#general:example.org", alt_aliases: [] }), {
+      alias: "#general:example.org",
+    });
   });
 
   it("carries the old room's creator as additional creator when another account made it", () => {
@@ -251,6 +324,36 @@ describe("room upgrades in the plan", () => {
     assert.deepEqual(errors, [["power.insufficient", "rooms.general.room_version"]]);
   });
 
+  it("says when a room whose creation was cut short is upgraded only once it is finished", () => {
+    const rooms = v10World().map((r) =>
+      r.room_id === G
+        ? bareRoom(G, [
+            ev("m.room.create", {
+              room_version: "10",
+              "dev.spaceform.entry": { manifest: "demo", key: "general" },
+            }),
+            ev("m.room.member", { membership: "join" }, BOT),
+          ])
+        : r,
+    );
+    const p = planSpace(
+      manifest(tree(undefined, { room_version: "12" }, { alias: false, joinRule: false })),
+      live(rooms, aliases),
+    );
+    assert.deepEqual(
+      p.diagnostics
+        .filter((d) => d.code === "room.version-differs")
+        .map((d) => [d.severity, d.path, d.message]),
+      [
+        [
+          "warning",
+          "rooms.general.room_version",
+          `${G} has room version 10; its creation was cut short, so the upgrade to 12 is planned once this plan has finished it.`,
+        ],
+      ],
+    );
+  });
+
   it("refuses a downgrade, and more upgrades than the guard allows", () => {
     const down = planSpace(
       manifest(tree(undefined, { room_version: "9" })),
@@ -289,11 +392,13 @@ describe("identity across upgrades", () => {
   function upgradedByHand(): LiveRoom[] {
     return [
       ...tombstoned(),
-      spaceRoom(S2, "12", [
-        canonical("#demo:example.org"),
-        child(G, { order: "10", suggested: true }),
-      ]),
-      plainRoom(G2, "12", [canonical("#general:example.org"), allow(S)]),
+      spaceRoom(
+        S2,
+        "12",
+        [canonical("#demo:example.org"), child(G, { order: "10", suggested: true })],
+        upgradeOf(S),
+      ),
+      plainRoom(G2, "12", [canonical("#general:example.org"), allow(S)], {}, upgradeOf(G)),
     ];
   }
   const moved = { "#demo:example.org": S2 as RoomId, "#general:example.org": G2 as RoomId };
@@ -306,8 +411,10 @@ describe("identity across upgrades", () => {
     );
     assert.deepEqual(lines(p).steps, [
       'send_state {"room_id":"!s2hash"} dev.spaceform.entry  {"manifest":"demo","key":"space"}',
+      'send_state {"room_id":"!s2hash"} m.room.power_levels  {"users":{"@bot:example.org":100},"events":{"m.room.tombstone":150}}',
       'send_state {"room_id":"!g2hash"} dev.spaceform.entry  {"manifest":"demo","key":"general"}',
       'send_state {"room_id":"!g2hash"} m.room.join_rules  {"join_rule":"restricted","allow":[{"type":"m.room_membership","room_id":"!s2hash"},{"type":"m.room_membership","room_id":"!s:example.org"}]}',
+      'send_state {"room_id":"!g2hash"} m.room.power_levels  {"users":{"@bot:example.org":100},"events":{"m.room.tombstone":150}}',
       'send_state {"room_id":"!s2hash"} m.space.child !g2hash {"via":["example.org"],"order":"10","suggested":true}',
       'send_state {"room_id":"!g2hash"} m.space.parent !s2hash {"via":["example.org"],"canonical":true}',
       'send_state {"room_id":"!s2hash"} m.space.child !g:example.org {}',
@@ -353,18 +460,268 @@ describe("identity across upgrades", () => {
     );
   });
 
-  it("ignores a tombstone that names no room, and stops at a tombstone cycle", () => {
-    const hostile = generalWith((state) => [
-      ...state,
-      ev("m.room.tombstone", { replacement_room: "\u001b[31m!x" }),
-    ]);
+  it("ignores a tombstone that names no room", () => {
+    const hostile = v10World().map((r) =>
+      r.room_id === G
+        ? {
+            ...r,
+            state: [...r.state, ev("m.room.tombstone", { replacement_room: "\u001b[31m!x" })],
+          }
+        : r,
+    );
     const p = planSpace(manifest(tree(undefined)), live(hostile, aliases));
     assert.deepEqual(p.changes, []);
     assert.deepEqual(p.diagnostics, []);
-    const cycle = generalWith((state) => [...state, tombstone(G2)]);
-    cycle.push(plainRoom(G2, "12", [tombstone(G)]));
+  });
+
+  it("refuses a tombstone cycle instead of managing a dead room", () => {
+    const cycle = v10World().map((r) =>
+      r.room_id === G ? { ...r, state: [...r.state, tombstone(G2)] } : r,
+    );
+    cycle.push(plainRoom(G2, "12", [tombstone(G)], {}, upgradeOf(G)));
     const q = planSpace(manifest(tree(undefined)), live(cycle, aliases));
-    assert.equal(q.tree.children[0]?.room_id, G2);
+    assert.deepEqual(
+      q.diagnostics.map((d) => [d.severity, d.code, d.path, d.message]),
+      [
+        [
+          "error",
+          "identity.upgrade-loop",
+          "rooms.general.alias",
+          `the tombstones from ${G} lead in a circle (${G} → ${G2} → ${G}): every room on it is closed; spaceform does not follow that tombstone.`,
+        ],
+      ],
+    );
+    assert.deepEqual(q.steps, []);
+  });
+
+  it("refuses a successor that is not the same kind of room as the entry", () => {
+    const rooms = v10World().map((r) =>
+      r.room_id === S ? { ...r, state: [...r.state, tombstone(G2)] } : r,
+    );
+    rooms.push(plainRoom(G2, "12", [], {}, upgradeOf(S)));
+    const p = planSpace(manifest(tree(undefined)), live(rooms, aliases));
+    assert.deepEqual(
+      p.diagnostics
+        .filter((d) => d.code.startsWith("identity."))
+        .map((d) => [d.severity, d.code, d.path, d.message]),
+      [
+        [
+          "error",
+          "identity.successor-kind",
+          "space.alias",
+          `${S} was upgraded to ${G2}, which is a room, not a space like the entry; spaceform does not follow that tombstone.`,
+        ],
+      ],
+    );
+    assert.deepEqual(p.steps, []);
+  });
+
+  const MALLORY = "@mallory:evil.org";
+  const EVIL = "!evil:evil.org";
+  /** rooms.general tombstoned to Mallory's own v12 room, which the managing account has joined. */
+  function hijacked(level: number, create: Record<string, unknown>, over: Partial<LiveRoom> = {}) {
+    const rooms = v10World().map((r) =>
+      r.room_id === G
+        ? {
+            ...r,
+            state: [
+              ...r.state.filter((e) => e.type !== "m.room.power_levels"),
+              ev("m.room.power_levels", {
+                users: { [BOT]: 100, [MALLORY]: level },
+                events: { "m.room.tombstone": level },
+              }),
+              ev("m.room.tombstone", { replacement_room: EVIL }, "", MALLORY),
+            ],
+          }
+        : r,
+    );
+    const evil = bareRoom(
+      EVIL,
+      [
+        ev("m.room.create", { room_version: "12", ...create }, "", MALLORY),
+        ev("m.room.power_levels", { users: { [BOT]: 100 } }, "", MALLORY),
+      ],
+      over,
+    );
+    return live([...rooms, evil], aliases);
+  }
+  const refusal = (p: ReturnType<typeof planSpace>) => ({
+    errors: p.diagnostics
+      .filter((d) => d.severity === "error")
+      .map((d) => [d.code, d.path, d.message]),
+    joinsOrLinks: p.steps.filter(
+      (s) => s.op === "join" || (s.op === "send_state" && s.type === "m.space.child"),
+    ),
+  });
+
+  it("refuses a tombstone sent by someone with less power than the managing account", () => {
+    const p = planSpace(manifest(tree(undefined)), hijacked(50, upgradeOf(G)));
+    assert.deepEqual(refusal(p), {
+      errors: [
+        [
+          "identity.tombstone-untrusted",
+          "rooms.general.alias",
+          `${G} was closed and pointed at ${EVIL} by ${MALLORY}, who has less power in it (50) than the managing account ${BOT} (100); spaceform does not follow that tombstone.`,
+        ],
+      ],
+      joinsOrLinks: [],
+    });
+  });
+
+  it("refuses a successor whose create event does not name the old room as its predecessor", () => {
+    const p = planSpace(manifest(tree(undefined)), hijacked(100, {}));
+    assert.deepEqual(refusal(p), {
+      errors: [
+        [
+          "identity.upgrade-unconfirmed",
+          "rooms.general.alias",
+          `the tombstone of ${G} points to ${EVIL}, whose create event does not name ${G} as its predecessor; spaceform follows only a real upgrade.`,
+        ],
+      ],
+      joinsOrLinks: [],
+    });
+  });
+
+  it("refuses a successor the managing account is only invited to", () => {
+    const p = planSpace(
+      manifest(tree(undefined)),
+      hijacked(100, upgradeOf(G), { membership: "invite" }),
+    );
+    assert.deepEqual(refusal(p), {
+      errors: [
+        [
+          "identity.successor-unreadable",
+          "rooms.general.alias",
+          `${G} was upgraded to ${EVIL}, which the managing account ${BOT} is invited to but has not joined; spaceform manages neither the dead room nor a new one in its place.`,
+        ],
+      ],
+      joinsOrLinks: [],
+    });
+  });
+
+  it("refuses a successor found by its moved alias that the managing account is only invited to", () => {
+    const rooms = upgradedByHand().map((r) =>
+      r.room_id === G2 ? { ...r, membership: "invite" as const } : r,
+    );
+    const p = planSpace(manifest(tree("12")), live(rooms, moved));
+    assert.deepEqual(
+      p.diagnostics.filter((d) => d.severity === "error").map((d) => [d.code, d.path]),
+      [["identity.successor-unreadable", "rooms.general.alias"]],
+    );
+    assert.equal(
+      p.steps.some((s) => s.op === "join"),
+      false,
+    );
+  });
+
+  it("follows a genuine upgrade made by another account with as much power", () => {
+    const p = planSpace(manifest(tree(undefined)), hijacked(100, upgradeOf(G)));
+    // (The alias was not moved: a genuine upgrade on evil.org cannot move #general:example.org.)
+    assert.deepEqual(
+      p.diagnostics.map((d) => d.code),
+      ["identity.upgraded", "alias.taken"],
+    );
+    assert.equal(p.tree.children[0]?.room_id, EVIL);
+  });
+
+  it("takes no room for a predecessor that its successor does not name", () => {
+    // Mallory's public room Z, linked into the space, tombstoned to the managed space S.
+    const Z = "!z:evil.org";
+    const rooms = v10World().map((r) =>
+      r.room_id === S ? { ...r, state: [...r.state, child(Z)] } : r,
+    );
+    rooms.push(
+      bareRoom(Z, [
+        ev("m.room.create", { room_version: "10" }, "", MALLORY),
+        ev("m.room.join_rules", { join_rule: "public" }, "", MALLORY),
+        ev("m.room.tombstone", { replacement_room: S }, "", MALLORY),
+      ]),
+    );
+    const p = planSpace(manifest(tree(undefined)), live(rooms, aliases));
+    assert.deepEqual(lines(p), { changes: [], steps: [] });
+    assert.deepEqual(p.unmanaged, [{ space: "demo", room_id: Z, parent: "space", unlink: false }]);
+  });
+
+  it("of two rooms tombstoned to one successor, takes the one the successor names", () => {
+    const X = "!x:example.org";
+    const rooms = upgradedByHand().map((r) =>
+      r.room_id === S2 ? { ...r, state: [...r.state, child(X)] } : r,
+    );
+    rooms.unshift(plainRoom(X, "10", [tombstone(G2)]));
+    const p = planSpace(manifest(tree("12")), live(rooms, moved));
+    assert.deepEqual(
+      lines(p).steps.filter((s) => s.includes("m.space.child")),
+      [
+        'send_state {"room_id":"!s2hash"} m.space.child !g2hash {"via":["example.org"],"order":"10","suggested":true}',
+        'send_state {"room_id":"!s2hash"} m.space.child !g:example.org {}',
+      ],
+    );
+    assert.deepEqual(
+      p.unmanaged.map((u) => u.room_id),
+      [X],
+    );
+  });
+
+  it("finishes an apply stopped between its link and unlink phases", () => {
+    // Everything is in place, but the new space still links the old room, and the new room
+    // still names the old space as a parent.
+    const stopped = [
+      ...tombstoned(),
+      spaceRoom(
+        S2,
+        "12",
+        [
+          marker("space"),
+          canonical("#demo:example.org"),
+          child(G2, { order: "10", suggested: true }),
+          child(G, { order: "10", suggested: true }),
+        ],
+        upgradeOf(S),
+      ),
+      plainRoom(
+        G2,
+        "12",
+        [
+          marker("general"),
+          canonical("#general:example.org"),
+          allow(S2, S),
+          parentOf(S2),
+          parentOf(S),
+        ],
+        {},
+        upgradeOf(G),
+      ),
+    ];
+    const p = planSpace(manifest(tree("12")), live(stopped, moved), {
+      ...DEFAULT_PLAN_OPTIONS,
+      unlinkUnmanaged: true,
+    });
+    assert.deepEqual(p.diagnostics, []);
+    assert.deepEqual(lines(p), {
+      changes: ["update space.children.general", "update rooms.general.parent"],
+      steps: [
+        'send_state {"room_id":"!s2hash"} m.space.child !g:example.org {}',
+        'send_state {"room_id":"!g2hash"} m.space.parent !s:example.org {}',
+      ],
+    });
+    assert.deepEqual(changeAt(p, "space.children.general").before, {
+      room_id: G,
+      via: ["example.org"],
+      order: "10",
+      suggested: true,
+    });
+  });
+
+  it("finishes the tombstone level of its own cut-short upgrade, not of another account's", () => {
+    const own = planSpace(manifest(tree("12")), live(upgradedByHand(), moved));
+    assert.deepEqual(changeAt(own, "rooms.general.power_levels.events").after, {
+      "m.room.tombstone": 150,
+    });
+    const other = planSpace(manifest(tree(undefined)), hijacked(100, upgradeOf(G)));
+    assert.equal(
+      other.changes.some((c) => c.address.includes("power_levels")),
+      false,
+    );
   });
 
   it("follows only a real upgrade: a tombstone whose target does not name the room is refused", () => {
@@ -396,17 +753,23 @@ describe("identity across upgrades", () => {
   it("plans nothing once the upgrade is complete", () => {
     const done = [
       ...tombstoned(),
-      spaceRoom(S2, "12", [
-        marker("space"),
-        canonical("#demo:example.org"),
-        child(G2, { order: "10", suggested: true }),
-      ]),
-      plainRoom(G2, "12", [
-        marker("general"),
-        canonical("#general:example.org"),
-        allow(S2, S),
-        parentOf(S2),
-      ]),
+      spaceRoom(
+        S2,
+        "12",
+        [
+          marker("space"),
+          canonical("#demo:example.org"),
+          child(G2, { order: "10", suggested: true }),
+        ],
+        upgradeOf(S),
+      ),
+      plainRoom(
+        G2,
+        "12",
+        [marker("general"), canonical("#general:example.org"), allow(S2, S), parentOf(S2)],
+        {},
+        upgradeOf(G),
+      ),
     ];
     const p = planSpace(manifest(tree("12")), live(done, moved));
     assert.deepEqual(p.changes, []);

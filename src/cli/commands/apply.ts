@@ -10,14 +10,11 @@ import { UserError } from "../../diagnostics.ts";
 import type { Plan } from "../../plan/model.ts";
 import { colorEnabled, formatDiagnostic, palette } from "../output.ts";
 import type { Connection } from "../run-plan.ts";
-import { planningOptions } from "./plan.ts";
+import { planningOptions, type PlanningArgs } from "./plan.ts";
 
-export interface ApplyArgs {
+export interface ApplyArgs extends PlanningArgs {
   paths: string[];
   "auto-approve": boolean;
-  "unlink-unmanaged": boolean;
-  "max-removals": number;
-  "max-upgrades": number;
 }
 
 export const CONFIRM_PROMPT = "Do you want to perform these actions? Only 'yes' will be accepted: ";
@@ -78,6 +75,7 @@ export function applyCommand(setExit: (code: number) => void): CommandModule<obj
             `${path} is a refused plan; it can never be applied. Fix what it reports and run plan again.`,
           );
         }
+        if (saved) refuseOtherPlanningFlags(args, saved, path);
       }
 
       const interactive = process.stdin.isTTY && process.stdout.isTTY;
@@ -133,6 +131,21 @@ export function applyCommand(setExit: (code: number) => void): CommandModule<obj
       setExit(ok ? 0 : 1);
     },
   };
+}
+
+/** A saved plan is applied as it was made: a planning flag that says otherwise is refused. */
+function refuseOtherPlanningFlags(args: PlanningArgs, saved: Plan, path: string): void {
+  const flags: [string, boolean | number | undefined, boolean | number][] = [
+    ["--unlink-unmanaged", args["unlink-unmanaged"], saved.options.unlink_unmanaged],
+    ["--max-removals", args["max-removals"], saved.options.max_removals],
+    ["--max-upgrades", args["max-upgrades"], saved.options.max_upgrades],
+  ];
+  for (const [flag, given, made] of flags) {
+    if (given === undefined || given === made) continue;
+    throw new UserError(
+      `${path} was planned with ${flag} ${String(made)}; a saved plan is applied exactly as it was made, so ${flag} ${String(given)} would change nothing. Run plan again with the flag, or leave it out.`,
+    );
+  }
 }
 
 async function ask(question: string): Promise<string> {

@@ -6,14 +6,33 @@
 import type { Argv, CommandModule } from "yargs";
 import { colorEnabled, formatDiagnostic, palette } from "../output.ts";
 
-export interface PlanArgs {
+/**
+ * The planning options as given: absent when not given (the planner's defaults then apply),
+ * so that applying a saved plan can tell a flag given for it from no flag.
+ */
+export interface PlanningArgs {
+  "unlink-unmanaged": boolean | undefined;
+  "max-removals": number | undefined;
+  "max-upgrades": number | undefined;
+}
+
+export interface PlanArgs extends PlanningArgs {
   paths: string[];
   out?: string;
   format: "text" | "markdown" | "json";
   "detailed-exitcode": boolean;
-  "unlink-unmanaged": boolean;
-  "max-removals": number;
-  "max-upgrades": number;
+}
+
+/** A guard's limit: a whole number of 0 or more, else a usage error naming the flag. */
+function wholeNumber(flag: string): (value: unknown) => number {
+  return (value) => {
+    if (typeof value === "string" && /^\d+$/.test(value) && Number.isSafeInteger(Number(value))) {
+      return Number(value);
+    }
+    const given = Array.isArray(value) ? value.map(String).join(" ") : String(value);
+    // yargs reports it as a usage mistake (main.ts).
+    throw new Error(`${flag} must be a whole number of 0 or more, not ${JSON.stringify(given)}.`);
+  };
 }
 
 /** Options shared by plan and apply: how the plan is made. */
@@ -21,20 +40,20 @@ export function planningOptions<T>(y: Argv<T>) {
   return y
     .option("unlink-unmanaged", {
       type: "boolean",
-      default: false,
       describe:
         "Unlink rooms that are children of a managed space but not in the manifest (never deletes them)",
     })
     .option("max-removals", {
-      type: "number",
-      default: 5,
-      describe: "Refuse a plan that unlinks more children than this (a guard against mistakes)",
+      type: "string",
+      coerce: wholeNumber("--max-removals"),
+      describe:
+        "Refuse a plan that unlinks more children than this (a guard against mistakes; default 5)",
     })
     .option("max-upgrades", {
-      type: "number",
-      default: 10,
+      type: "string",
+      coerce: wholeNumber("--max-upgrades"),
       describe:
-        "Refuse a plan that upgrades more rooms than this (each upgrade replaces a room for good)",
+        "Refuse a plan that upgrades more rooms than this (each upgrade replaces a room for good; default 10)",
     });
 }
 
