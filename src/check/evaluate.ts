@@ -7,12 +7,12 @@ import type { UserId } from "../matrix/ids.ts";
 import { contentOf, str } from "../matrix/vocabulary.ts";
 import {
   evaluateRules,
-  uncheckedPowerRules,
+  uncheckedMemberRules,
   type PolicyRoomView,
   type RuleName,
   type RuleStatus,
 } from "../policy/index.ts";
-import { liveRoomFacts, versionFacts, type RoomFacts } from "../policy/view.ts";
+import { liveRoomFacts, type RoomFacts } from "../policy/view.ts";
 import type { CheckedRoom } from "./read.ts";
 
 export interface CheckedRule {
@@ -48,7 +48,12 @@ export interface CheckTarget {
   managing: UserId;
 }
 
-/** What a room shows the account: everything once joined; before, the invite and the summary. */
+/**
+ * What a room shows the account: everything once joined; before, the invite and the summary.
+ * The invite's stripped state is the inviting server's unauthenticated copy, so its create event
+ * (version, creators) and power levels are never facts here: the rules that need them stay
+ * unknown until the invite is accepted and the room's own state read.
+ */
 export function checkFacts(room: CheckedRoom): RoomFacts {
   if (room.membership === "join") return liveRoomFacts(room.room);
   const s = room.summary;
@@ -62,7 +67,6 @@ export function checkFacts(room: CheckedRoom): RoomFacts {
     ...(name !== undefined && name !== "" ? { name } : {}),
     ...(known ? { hasAvatar: avatar !== undefined && avatar !== "", encrypted } : {}),
     ...(encrypted ? { liveEncrypted: true } : {}),
-    ...versionFacts(room.room),
   };
 }
 
@@ -77,9 +81,9 @@ export function checkView(room: CheckedRoom, target: CheckTarget): PolicyRoomVie
   };
 }
 
-/** Whether reading power levels (accepting the invite) would settle a rule the invite leaves open. */
-export function needsPowerLevels(room: CheckedRoom, target: CheckTarget): boolean {
-  return uncheckedPowerRules(target.policies, checkView(room, target)).length > 0;
+/** Whether accepting the invite (reading the room's own state) would settle a rule the invite leaves open. */
+export function needsMembership(room: CheckedRoom, target: CheckTarget): boolean {
+  return uncheckedMemberRules(target.policies, checkView(room, target)).length > 0;
 }
 
 export function checkReport(room: CheckedRoom, target: CheckTarget): CheckReport {

@@ -3,7 +3,7 @@
 // room names.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { checkFacts, checkReport, needsPowerLevels } from "../../src/check/evaluate.ts";
+import { checkFacts, checkReport, needsMembership } from "../../src/check/evaluate.ts";
 import type { CheckedRoom } from "../../src/check/read.ts";
 import { renderCheckJson, renderCheckMarkdown, renderCheckText } from "../../src/check/render.ts";
 import type { Policies } from "../../src/manifest/model.ts";
@@ -47,7 +47,6 @@ describe("check: facts before and after joining", () => {
       name: "deRSE-old",
       hasAvatar: false,
       encrypted: false,
-      roomVersion: "11",
     });
     const summary = {
       room_id: ROOM,
@@ -60,14 +59,13 @@ describe("check: facts before and after joining", () => {
       hasAvatar: true,
       encrypted: true,
       liveEncrypted: true,
-      roomVersion: "11",
     });
   });
 
   it("accepts the invite only when a rule needs power levels", () => {
-    assert.equal(needsPowerLevels(invited(), target), true);
+    assert.equal(needsMembership(invited(), target), true);
     assert.equal(
-      needsPowerLevels(invited(), { ...target, policies: { ...policies, admins: [] } }),
+      needsMembership(invited(), { ...target, policies: { ...policies, admins: [] } }),
       false,
     );
   });
@@ -93,6 +91,40 @@ describe("check: facts before and after joining", () => {
     );
     assert.equal(report.ok, false);
     assert.equal(report.notes.length, 1);
+  });
+});
+
+describe("check: the invite's stripped state is not trusted", () => {
+  // The inviting server writes the stripped state; nothing authenticates it.
+  const ADMIN = "@admin:example.org";
+  const forged = invited({
+    room: {
+      room_id: ROOM,
+      membership: "invite",
+      state: [
+        ev("m.room.create", { room_version: "12", additional_creators: [ADMIN] }, "", BOT),
+        ev("m.room.power_levels", { users: { [ADMIN]: 100, [BOT]: 100 } }, "", BOT),
+        ev("m.room.name", { name: "deRSE-x" }, "", MEMBER),
+      ],
+    },
+  });
+  const adminPolicies: Policies = {
+    ...NO_POLICIES,
+    admins: [ADMIN as UserId],
+    creators: "require",
+  };
+  const adminTarget = { policies: adminPolicies, managing: BOT as UserId, key: "general" };
+
+  it("takes neither the version, the creators nor the power levels from it", () => {
+    assert.deepEqual(checkFacts(forged), { name: "deRSE-x", hasAvatar: false, encrypted: false });
+  });
+
+  it("leaves admins and creators unknown, and so accepts the invite to read the real state", () => {
+    assert.deepEqual(
+      checkReport(forged, adminTarget).rules.map((r) => `${r.rule} ${r.status}`),
+      ["admins unknown", "creators unknown"],
+    );
+    assert.equal(needsMembership(forged, adminTarget), true);
   });
 });
 
