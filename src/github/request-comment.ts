@@ -107,3 +107,24 @@ export function closedComment(record: RequestRecord, managing: string, left: boo
       : "The request was closed without adding the room.",
   ].join("\n");
 }
+
+/**
+ * The title and body of the pull request that adds the room. The room id comes from the member
+ * or a remote alias's directory entry and may hold `` ` `` `@` `<`: a code span, like the key.
+ */
+export function pullRequestText(p: {
+  key: string;
+  roomId: string;
+  issue: number;
+  chapter?: string;
+}): { title: string; body: string } {
+  const chapter = p.chapter !== undefined ? ` in the chapter ${mdCode(p.chapter)}` : "";
+  return {
+    title: `Add the room ${p.key} to the space`,
+    body: [
+      `Adds the room ${mdCode(p.roomId)} as ${mdCode(p.key)}${chapter}, as requested in #${p.issue}, whose every house rule held when it was checked.`,
+      "",
+      `Closes #${p.issue}`,
+    ].join("\n"),
+  };
+}

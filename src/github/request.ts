@@ -21,6 +21,7 @@ import {
   checkedComment,
   closedComment,
   formProblemsComment,
+  pullRequestText,
   readRecord,
   REQUEST_MARKER,
   type RequestRecord,
@@ -167,12 +168,12 @@ async function propose(
     text: edit.text,
     message: `Add the room ${request.key} (requested in #${issue})`,
   });
-  const title = `Add the room ${request.key} to the space`;
-  const body = [
-    `Adds the room \`${roomId}\` as \`${request.key}\`${request.chapter !== undefined ? ` in the chapter \`${request.chapter}\`` : ""}, as requested in #${issue}, whose every house rule held when it was checked.`,
-    "",
-    `Closes #${issue}`,
-  ].join("\n");
+  const { title, body } = pullRequestText({
+    key: request.key,
+    roomId,
+    issue,
+    ...(request.chapter !== undefined ? { chapter: request.chapter } : {}),
+  });
   const [open] = await repo.openPullsFrom(branch);
   if (open) {
     await repo.updatePull(open.number, { title, body });
