@@ -33,7 +33,7 @@ export interface CheckReport {
   rules: CheckedRule[];
   /** What the check did or could not do, in words (the accepted invite, an unknown room). */
   notes: string[];
-  /** Every rule holds (and the room was found). */
+  /** Every rule holds, the room was found, and the account is in it or invited. */
   ok: boolean;
   /** The invite was accepted by this check. */
   joinedForCheck: boolean;
@@ -59,9 +59,10 @@ export function checkFacts(room: CheckedRoom): RoomFacts {
   const s = room.summary;
   const name = s?.name ?? str(contentOf(room.room, "m.room.name")?.["name"]);
   const avatar = s ? s.avatar_url : str(contentOf(room.room, "m.room.avatar")?.["url"]);
-  const encrypted = s
-    ? s.encryption !== undefined
-    : contentOf(room.room, "m.room.encryption") !== undefined;
+  // Encryption cannot be turned off: either source saying so settles it (a summary may leave
+  // the field out).
+  const encrypted =
+    s?.encryption !== undefined || contentOf(room.room, "m.room.encryption") !== undefined;
   const known = s !== undefined || room.membership === "invite";
   return {
     ...(name !== undefined && name !== "" ? { name } : {}),
@@ -81,9 +82,15 @@ export function checkView(room: CheckedRoom, target: CheckTarget): PolicyRoomVie
   };
 }
 
-/** Whether accepting the invite (reading the room's own state) would settle a rule the invite leaves open. */
+/**
+ * Whether accepting the invite (reading the room's own state) would settle a rule the invite
+ * leaves open. The creators rule, when on, needs the room version even where it would say
+ * nothing without one (`warn`), so a version 12 room is never proposed unwarned.
+ */
 export function needsMembership(room: CheckedRoom, target: CheckTarget): boolean {
-  return uncheckedMemberRules(target.policies, checkView(room, target)).length > 0;
+  const view = checkView(room, target);
+  if (target.policies.creators !== "off" && view.roomVersion === undefined) return true;
+  return uncheckedMemberRules(target.policies, view).length > 0;
 }
 
 export function checkReport(room: CheckedRoom, target: CheckTarget): CheckReport {
@@ -98,13 +105,13 @@ export function checkReport(room: CheckedRoom, target: CheckTarget): CheckReport
   const notes: string[] = [];
   if (room.joinedForCheck) {
     notes.push(
-      `${target.managing} accepted the room's invite to read its power levels, which a room shows only to its members. It joined nothing else and sent nothing.`,
+      `${target.managing} accepted the room's invite to read its power levels and creators, which a room shows only to its members. It joined nothing else and sent nothing.`,
     );
   } else if (room.membership === "invite") {
     notes.push(`${target.managing} is invited to the room and has not joined it.`);
   } else if (room.membership === "none") {
     notes.push(
-      `${target.managing} is not in the room and has no invite: only the room's public summary was read.`,
+      `${target.managing} is not in the room and has no invite: only the room's public summary was read. Invite ${target.managing} to the room, then check again: a room is added only once the account that manages the space can read it.`,
     );
   }
   return {
@@ -113,7 +120,8 @@ export function checkReport(room: CheckedRoom, target: CheckTarget): CheckReport
     ...(view.name !== undefined ? { name: view.name } : {}),
     rules,
     notes,
-    ok: rules.every((r) => r.ok),
+    // The summary alone never passes: the room is proposed only once the account can read it.
+    ok: room.membership !== "none" && rules.every((r) => r.ok),
     joinedForCheck: room.joinedForCheck,
     via: room.via,
   };

@@ -62,12 +62,51 @@ describe("check: facts before and after joining", () => {
     });
   });
 
-  it("accepts the invite only when a rule needs power levels", () => {
+  it("accepts the invite only when a rule needs power levels or the creators", () => {
     assert.equal(needsMembership(invited(), target), true);
+    const noPower = { ...policies, admins: [] };
+    // creators: warn (the default) needs the room version, which only the room's own state shows.
+    assert.equal(needsMembership(invited(), { ...target, policies: noPower }), true);
     assert.equal(
-      needsMembership(invited(), { ...target, policies: { ...policies, admins: [] } }),
+      needsMembership(invited(), { ...target, policies: { ...noPower, creators: "off" } }),
       false,
     );
+  });
+
+  it("counts the room as encrypted when either the invite or the summary says so", () => {
+    const encryptedInvite = invited({
+      room: {
+        room_id: ROOM,
+        membership: "invite",
+        state: [ev("m.room.encryption", { algorithm: "m.megolm.v1.aes-sha2" }, "", MEMBER)],
+      },
+      // A summary that leaves `encryption` out says nothing against the invite.
+      summary: { room_id: ROOM, name: "deRSE-x" },
+    });
+    assert.deepEqual(checkFacts(encryptedInvite), {
+      name: "deRSE-x",
+      hasAvatar: false,
+      encrypted: true,
+      liveEncrypted: true,
+    });
+  });
+
+  it("never passes a room the account is neither in nor invited to", () => {
+    const outside = invited({
+      membership: "none",
+      room: { room_id: ROOM, membership: "none", state: [], unreadable: "not a member" },
+      summary: { room_id: ROOM, name: "deRSE-x", avatar_url: "mxc://o/a" },
+    });
+    const open = { ...policies, admins: [], creators: "off" as const };
+    const report = checkReport(outside, { ...target, policies: open });
+    assert.deepEqual(
+      report.rules.map((r) => `${r.rule} ${r.status}`),
+      ["forbid_encryption pass", "require_avatar pass", "name_prefixes pass"],
+    );
+    assert.equal(report.ok, false);
+    assert.deepEqual(report.notes, [
+      `${BOT} is not in the room and has no invite: only the room's public summary was read. Invite ${BOT} to the room, then check again: a room is added only once the account that manages the space can read it.`,
+    ]);
   });
 
   it("reads power levels from the full state once joined", () => {
