@@ -104,15 +104,24 @@ describe("room requests on GitHub (federation, end to end)", () => {
         body: issue.body,
         state: issue.state,
         labels: issue.labels.map((name) => ({ name })),
+        user: { login: issue.user },
       },
       repository,
     };
   };
-  const request = (number: number, action: string) =>
+  /** `/recheck` from the request's author, unless `from` names someone else (association NONE). */
+  const request = (number: number, action: string, from?: string) =>
     action === "recheck"
       ? actionRun({
           name: "issue_comment",
-          payload: { ...issuePayload(number, "created"), comment: { body: " /recheck\n" } },
+          payload: {
+            ...issuePayload(number, "created"),
+            comment: {
+              body: " /recheck\n",
+              user: { login: from ?? gh.issues.get(number)!.user },
+              author_association: "NONE",
+            },
+          },
         })
       : actionRun({ name: "issues", payload: issuePayload(number, action) });
   const actionRun = (event: { name: string; payload: unknown }) =>
@@ -328,6 +337,24 @@ policies:
       (c) => c.issue_number === pull && c.body.startsWith(PLAN_MARKER),
     );
     assert.equal(comments.length, 1);
+  });
+
+  it("ignores a /recheck from someone who neither opened the request nor is a member", async () => {
+    const before = requestComments(issue).map((c) => c.body);
+    const branch = gh.branches.get(`spaceform/room-request-${issue}`)!.sha;
+    const run = await request(issue, "recheck", "stranger");
+    assert.equal(run.outcome, "success", explain(run));
+    assert.ok(
+      run.log.includes(
+        "/recheck from stranger, who neither opened the request nor is a member of the repository",
+      ),
+      run.log,
+    );
+    assert.deepEqual(
+      requestComments(issue).map((c) => c.body),
+      before,
+    );
+    assert.equal(gh.branches.get(`spaceform/room-request-${issue}`)!.sha, branch);
   });
 
   it("leaves the room when the pull request closes unmerged", async () => {

@@ -177,7 +177,11 @@ describe("which events the request flow acts on", () => {
     }
     assert.equal(
       requestEvent(
-        ctx("issue_comment", { action: "created", issue: issue(), comment: { body: "/recheck" } }),
+        ctx("issue_comment", {
+          action: "created",
+          issue: issue(),
+          comment: { body: "/recheck", author_association: "MEMBER", user: { login: "m" } },
+        }),
         "room-request",
       ).kind,
       "check",
@@ -193,6 +197,29 @@ describe("which events the request flow acts on", () => {
       ).kind,
       "ignore",
     );
+  });
+
+  it("takes /recheck only from the request's author or the repository's members", () => {
+    const recheck = (association: string, login: string) =>
+      requestEvent(
+        ctx("issue_comment", {
+          action: "created",
+          issue: issue({ user: { login: "requester" } }),
+          comment: { body: "/recheck", author_association: association, user: { login } },
+        }),
+        "room-request",
+      );
+    for (const association of ["OWNER", "MEMBER", "COLLABORATOR"]) {
+      assert.equal(recheck(association, "maintainer").kind, "check", association);
+    }
+    assert.equal(recheck("NONE", "requester").kind, "check", "the request's author");
+    for (const association of ["NONE", "CONTRIBUTOR", "FIRST_TIMER", "FIRST_TIME_CONTRIBUTOR"]) {
+      assert.deepEqual(recheck(association, "stranger"), {
+        kind: "ignore",
+        reason:
+          "/recheck from stranger, who neither opened the request nor is a member of the repository",
+      });
+    }
   });
 
   it("ignores unlabelled issues and pull requests' comments", () => {
