@@ -95,6 +95,23 @@ export function checkedComment(c: CheckedComment): string {
   return lines.join("\n");
 }
 
+/** The answer for a room the request may not look into (request-claim.ts): none of its details. */
+export function claimedComment(
+  record: RequestRecord,
+  asked: string,
+  kind: "listed" | "joined",
+): string {
+  return [
+    REQUEST_MARKER,
+    recordLine(record),
+    `### Room request: ${mdCode(asked)}`,
+    "",
+    kind === "listed"
+      ? "This room is already in the space; there is nothing to add."
+      : "The account that manages the space is already in this room, and not for this request, so this request cannot check it. A maintainer can tell you more.",
+  ].join("\n");
+}
+
 /** The comment once a request closed unmerged. */
 export function closedComment(record: RequestRecord, managing: string, left: boolean): string {
   return [
