@@ -47,7 +47,9 @@ export async function readRoomForCheck(
   if ("problem" in target) return { ok: false, asked, problem: target.problem };
   const { roomId, servers } = target;
   let checked = await ownView(gateway, asked, roomId, managing, servers);
-  const summary = await gateway.roomSummary(roomId, checked.via);
+  // A summary of another room (a confused or hostile server answering) says nothing about this one.
+  const answered = await gateway.roomSummary(roomId, checked.via);
+  const summary = answered?.room_id === roomId ? answered : null;
   if (summary) checked.summary = summary;
   if (checked.membership === "none" && !summary) {
     return {

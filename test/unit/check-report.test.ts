@@ -4,7 +4,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { checkFacts, checkReport, needsMembership } from "../../src/check/evaluate.ts";
-import type { CheckedRoom } from "../../src/check/read.ts";
+import { readRoomForCheck, type CheckedRoom } from "../../src/check/read.ts";
+import { GatewayError, type RoomCheckSource } from "../../src/matrix/gateway.ts";
 import { renderCheckJson, renderCheckMarkdown, renderCheckText } from "../../src/check/render.ts";
 import type { Policies } from "../../src/manifest/model.ts";
 import type { RoomId, UserId } from "../../src/matrix/ids.ts";
@@ -197,5 +198,28 @@ describe("check: rendering hostile names", () => {
     assert.deepEqual(Object.keys(doc), ["room_id", "room", "ok", "rules", "notes"]);
     assert.equal(doc["room_id"], ROOM);
     assert.equal((doc["rules"] as { message: string }[])[0]?.message.includes(name), true);
+  });
+});
+
+describe("check: the room summary", () => {
+  it("is ignored when it describes another room than the one asked for", async () => {
+    const other = "!other:evil.org";
+    const source = {
+      whoami: () => Promise.resolve({ user_id: BOT as UserId, server_name: "example.org" }),
+      resolveAlias: () => Promise.resolve(null),
+      roomState: () =>
+        Promise.reject(new GatewayError("not a member", { kind: "GET /state", httpStatus: 403 })),
+      roomSummary: () =>
+        Promise.resolve({ room_id: other as RoomId, name: "deRSE-x", avatar_url: "mxc://o/a" }),
+      syncRooms: () => Promise.resolve({ joined: [], invited: [] }),
+      join: () => Promise.reject(new Error("no join expected")),
+    } as unknown as RoomCheckSource;
+    const read = await readRoomForCheck(source, ROOM, BOT as UserId, { acceptInvite: () => false });
+    assert.deepEqual(read, {
+      ok: false,
+      asked: ROOM,
+      room_id: ROOM,
+      problem: `${BOT} cannot see the room ${ROOM}: it is not a member and has no invite, and the room's summary is not public. Invite ${BOT} to the room, then check again.`,
+    });
   });
 });
