@@ -7,12 +7,12 @@ import type { UserId } from "../matrix/ids.ts";
 import { contentOf, str } from "../matrix/vocabulary.ts";
 import {
   evaluateRules,
-  uncheckedPowerRules,
+  uncheckedMemberRules,
   type PolicyRoomView,
   type RuleName,
   type RuleStatus,
 } from "../policy/index.ts";
-import { liveRoomFacts, versionFacts, type RoomFacts } from "../policy/view.ts";
+import { liveRoomFacts, type RoomFacts } from "../policy/view.ts";
 import type { CheckedRoom } from "./read.ts";
 
 export interface CheckedRule {
@@ -33,7 +33,7 @@ export interface CheckReport {
   rules: CheckedRule[];
   /** What the check did or could not do, in words (the accepted invite, an unknown room). */
   notes: string[];
-  /** Every rule holds (and the room was found). */
+  /** Every rule holds, the room was found, and the account is in it or invited. */
   ok: boolean;
   /** The invite was accepted by this check. */
   joinedForCheck: boolean;
@@ -48,21 +48,26 @@ export interface CheckTarget {
   managing: UserId;
 }
 
-/** What a room shows the account: everything once joined; before, the invite and the summary. */
+/**
+ * What a room shows the account: everything once joined; before, the invite and the summary.
+ * The invite's stripped state is the inviting server's unauthenticated copy, so its create event
+ * (version, creators) and power levels are never facts here: the rules that need them stay
+ * unknown until the invite is accepted and the room's own state read.
+ */
 export function checkFacts(room: CheckedRoom): RoomFacts {
   if (room.membership === "join") return liveRoomFacts(room.room);
   const s = room.summary;
   const name = s?.name ?? str(contentOf(room.room, "m.room.name")?.["name"]);
   const avatar = s ? s.avatar_url : str(contentOf(room.room, "m.room.avatar")?.["url"]);
-  const encrypted = s
-    ? s.encryption !== undefined
-    : contentOf(room.room, "m.room.encryption") !== undefined;
+  // Encryption cannot be turned off: either source saying so settles it (a summary may leave
+  // the field out).
+  const encrypted =
+    s?.encryption !== undefined || contentOf(room.room, "m.room.encryption") !== undefined;
   const known = s !== undefined || room.membership === "invite";
   return {
     ...(name !== undefined && name !== "" ? { name } : {}),
     ...(known ? { hasAvatar: avatar !== undefined && avatar !== "", encrypted } : {}),
     ...(encrypted ? { liveEncrypted: true } : {}),
-    ...versionFacts(room.room),
   };
 }
 
@@ -77,9 +82,15 @@ export function checkView(room: CheckedRoom, target: CheckTarget): PolicyRoomVie
   };
 }
 
-/** Whether reading power levels (accepting the invite) would settle a rule the invite leaves open. */
-export function needsPowerLevels(room: CheckedRoom, target: CheckTarget): boolean {
-  return uncheckedPowerRules(target.policies, checkView(room, target)).length > 0;
+/**
+ * Whether accepting the invite (reading the room's own state) would settle a rule the invite
+ * leaves open. The creators rule, when on, needs the room version even where it would say
+ * nothing without one (`warn`), so a version 12 room is never proposed unwarned.
+ */
+export function needsMembership(room: CheckedRoom, target: CheckTarget): boolean {
+  const view = checkView(room, target);
+  if (target.policies.creators !== "off" && view.roomVersion === undefined) return true;
+  return uncheckedMemberRules(target.policies, view).length > 0;
 }
 
 export function checkReport(room: CheckedRoom, target: CheckTarget): CheckReport {
@@ -94,13 +105,13 @@ export function checkReport(room: CheckedRoom, target: CheckTarget): CheckReport
   const notes: string[] = [];
   if (room.joinedForCheck) {
     notes.push(
-      `${target.managing} accepted the room's invite to read its power levels, which a room shows only to its members. It joined nothing else and sent nothing.`,
+      `${target.managing} accepted the room's invite to read its power levels and creators, which a room shows only to its members. It joined nothing else and sent nothing.`,
     );
   } else if (room.membership === "invite") {
     notes.push(`${target.managing} is invited to the room and has not joined it.`);
   } else if (room.membership === "none") {
     notes.push(
-      `${target.managing} is not in the room and has no invite: only the room's public summary was read.`,
+      `${target.managing} is not in the room and has no invite: only the room's public summary was read. Invite ${target.managing} to the room, then check again: a room is added only once the account that manages the space can read it.`,
     );
   }
   return {
@@ -109,7 +120,8 @@ export function checkReport(room: CheckedRoom, target: CheckTarget): CheckReport
     ...(view.name !== undefined ? { name: view.name } : {}),
     rules,
     notes,
-    ok: rules.every((r) => r.ok),
+    // The summary alone never passes: the room is proposed only once the account can read it.
+    ok: room.membership !== "none" && rules.every((r) => r.ok),
     joinedForCheck: room.joinedForCheck,
     via: room.via,
   };

@@ -2,7 +2,8 @@
  * What `spaceform check` can learn about a member's room, in this order:
  * 1. the room id (an alias is resolved through the directory, which also names servers);
  * 2. the account's own view: the full state when it has joined (`GET /state`), else the
- *    invite's stripped state (since MSC4311 with the create event: version and creators);
+ *    invite's stripped state (the inviting server's unauthenticated copy: evaluate.ts takes
+ *    no version, creators or power levels from it);
  * 3. the room summary (`GET /_matrix/client/v1/room_summary`, spec v1.15): name, avatar,
  *    encryption and version as they are now, without joining;
  * 4. only when a rule needs power levels and the account is invited: the invite is accepted
@@ -46,7 +47,9 @@ export async function readRoomForCheck(
   if ("problem" in target) return { ok: false, asked, problem: target.problem };
   const { roomId, servers } = target;
   let checked = await ownView(gateway, asked, roomId, managing, servers);
-  const summary = await gateway.roomSummary(roomId, checked.via);
+  // A summary of another room (a confused or hostile server answering) says nothing about this one.
+  const answered = await gateway.roomSummary(roomId, checked.via);
+  const summary = answered?.room_id === roomId ? answered : null;
   if (summary) checked.summary = summary;
   if (checked.membership === "none" && !summary) {
     return {

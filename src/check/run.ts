@@ -7,7 +7,7 @@ import type { Manifest } from "../manifest/model.ts";
 import { allEntries } from "../manifest/model.ts";
 import type { RoomCheckSource } from "../matrix/gateway.ts";
 import type { UserId } from "../matrix/ids.ts";
-import { checkReport, needsPowerLevels, unreadableReport, type CheckReport } from "./evaluate.ts";
+import { checkReport, needsMembership, unreadableReport, type CheckReport } from "./evaluate.ts";
 import { readRoomForCheck } from "./read.ts";
 
 export async function checkRoom(
@@ -17,7 +17,7 @@ export async function checkRoom(
   options: { managing: UserId; key?: string | undefined },
 ): Promise<CheckReport> {
   const read = await readRoomForCheck(gateway, asked, options.managing, {
-    acceptInvite: (room) => needsPowerLevels(room, target(room.room_id)),
+    acceptInvite: (room) => needsMembership(room, target(room.room_id)),
   });
   if (!read.ok) return unreadableReport(asked, read.problem, read.room_id ?? null);
   return checkReport(read.room, target(read.room.room_id));

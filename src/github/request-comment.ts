@@ -95,6 +95,23 @@ export function checkedComment(c: CheckedComment): string {
   return lines.join("\n");
 }
 
+/** The answer for a room the request may not look into (request-claim.ts): none of its details. */
+export function claimedComment(
+  record: RequestRecord,
+  asked: string,
+  kind: "listed" | "joined",
+): string {
+  return [
+    REQUEST_MARKER,
+    recordLine(record),
+    `### Room request: ${mdCode(asked)}`,
+    "",
+    kind === "listed"
+      ? "This room is already in the space; there is nothing to add."
+      : "The account that manages the space is already in this room, and not for this request, so this request cannot check it. A maintainer can tell you more.",
+  ].join("\n");
+}
+
 /** The comment once a request closed unmerged. */
 export function closedComment(record: RequestRecord, managing: string, left: boolean): string {
   return [
@@ -106,4 +123,25 @@ export function closedComment(record: RequestRecord, managing: string, left: boo
       ? `The request was closed without adding the room; ${mdCode(managing)} left ${mdCode(record.room_id)}, which it had joined only to check it.`
       : "The request was closed without adding the room.",
   ].join("\n");
+}
+
+/**
+ * The title and body of the pull request that adds the room. The room id comes from the member
+ * or a remote alias's directory entry and may hold `` ` `` `@` `<`: a code span, like the key.
+ */
+export function pullRequestText(p: {
+  key: string;
+  roomId: string;
+  issue: number;
+  chapter?: string;
+}): { title: string; body: string } {
+  const chapter = p.chapter !== undefined ? ` in the chapter ${mdCode(p.chapter)}` : "";
+  return {
+    title: `Add the room ${p.key} to the space`,
+    body: [
+      `Adds the room ${mdCode(p.roomId)} as ${mdCode(p.key)}${chapter}, as requested in #${p.issue}, whose every house rule held when it was checked.`,
+      "",
+      `Closes #${p.issue}`,
+    ].join("\n"),
+  };
 }

@@ -1,6 +1,8 @@
 /**
  * Which request-flow action a GitHub event asks for, from the event payload alone. Only issues
- * carrying the request label count; a comment counts only when it is exactly `/recheck`; a
+ * carrying the request label count; a comment counts only when it is exactly `/recheck` and
+ * comes from the request's author or a member of the repository (room-request.yml filters the
+ * same, so other comments never queue a run); a
  * closed pull request only when it was not merged and comes from the flow's own branch (the
  * record on the issue is checked too, in request.ts).
  */
@@ -15,6 +17,15 @@ const obj = (v: unknown): Record<string, unknown> =>
   v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
 const BRANCH = /^spaceform\/room-request-(\d{1,9})$/;
+
+/** GitHub's `author_association` values of people who may push to the repository. */
+const MEMBERS = new Set(["OWNER", "MEMBER", "COLLABORATOR"]);
+const LOGIN = /^[A-Za-z0-9-]{1,39}$/;
+
+const loginOf = (v: unknown): string | undefined => {
+  const login = obj(v)["login"];
+  return typeof login === "string" && LOGIN.test(login) ? login : undefined;
+};
 
 export function requestEvent(
   ctx: Pick<GitHubContext, "event" | "eventName" | "owner" | "repo">,
@@ -61,14 +72,23 @@ export function requestEvent(
   if (ctx.eventName === "issue_comment") {
     const comment = obj(event["comment"]);
     if (
-      action === "created" &&
-      issue["state"] === "open" &&
-      typeof comment["body"] === "string" &&
-      comment["body"].trim() === "/recheck"
+      action !== "created" ||
+      issue["state"] !== "open" ||
+      typeof comment["body"] !== "string" ||
+      comment["body"].trim() !== "/recheck"
     ) {
-      return { kind: "check", issue: number, body };
+      return { kind: "ignore", reason: "not a /recheck comment" };
     }
-    return { kind: "ignore", reason: "not a /recheck comment" };
+    const who = loginOf(comment["user"]);
+    const isAuthor = who !== undefined && who === loginOf(issue["user"]);
+    const association = comment["author_association"];
+    if (!isAuthor && !(typeof association === "string" && MEMBERS.has(association))) {
+      return {
+        kind: "ignore",
+        reason: `/recheck from ${who ?? "an unknown account"}, who neither opened the request nor is a member of the repository`,
+      };
+    }
+    return { kind: "check", issue: number, body };
   }
   return { kind: "ignore", reason: `event ${ctx.eventName ?? "(none)"}` };
 }

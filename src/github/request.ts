@@ -19,14 +19,17 @@ import { addRoomEntry } from "./manifest-edit.ts";
 import type { RepoApi } from "./repo-api.ts";
 import {
   checkedComment,
+  claimedComment,
   closedComment,
   formProblemsComment,
+  pullRequestText,
   readRecord,
   REQUEST_MARKER,
   type RequestRecord,
 } from "./request-comment.ts";
 import { parseRoomRequest, type RoomRequest } from "./request-form.ts";
 import { requestEvent, type RequestEvent } from "./request-event.ts";
+import { claimedRoom } from "./request-claim.ts";
 
 export const REQUEST_LABEL = "room-request";
 export const branchFor = (issue: number): string => `spaceform/room-request-${issue}`;
@@ -91,6 +94,21 @@ async function check(
   }
   const request = form.request;
   const { gateway, managing } = await deps.matrix();
+  const claim = await claimedRoom(gateway, deps.manifests, request.room, managing, previous);
+  if (claim) {
+    const record = { room_id: claim.roomId, joined_for_check: false };
+    await upsertComment(
+      api,
+      issue,
+      REQUEST_MARKER,
+      commentAuthor,
+      claimedComment(record, request.room, claim.kind),
+    );
+    deps.log(
+      `#${issue}: the room is ${claim.kind === "listed" ? "in the space" : "joined already"}.`,
+    );
+    return { action: "checked", issue, ok: false };
+  }
   const report = await checkRoom(gateway, manifest, request.room, { managing, key: request.key });
   if (previous && previous.room_id !== report.room_id)
     await leaveIfOnlyChecked(deps, gateway, previous);
@@ -167,12 +185,12 @@ async function propose(
     text: edit.text,
     message: `Add the room ${request.key} (requested in #${issue})`,
   });
-  const title = `Add the room ${request.key} to the space`;
-  const body = [
-    `Adds the room \`${roomId}\` as \`${request.key}\`${request.chapter !== undefined ? ` in the chapter \`${request.chapter}\`` : ""}, as requested in #${issue}, whose every house rule held when it was checked.`,
-    "",
-    `Closes #${issue}`,
-  ].join("\n");
+  const { title, body } = pullRequestText({
+    key: request.key,
+    roomId,
+    issue,
+    ...(request.chapter !== undefined ? { chapter: request.chapter } : {}),
+  });
   const [open] = await repo.openPullsFrom(branch);
   if (open) {
     await repo.updatePull(open.number, { title, body });

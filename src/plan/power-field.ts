@@ -57,7 +57,7 @@ export function planRoomPowerLevels(
       );
     }
     out.facts = { users: pl.projected.users, usersDefault: pl.projected.users_default };
-  } else if (!invited || plContent !== undefined) {
+  } else if (!invited) {
     const live = plContent !== undefined ? effectivePowerLevels(plContent) : roomPowerLevels(room);
     out.facts = { users: live.users, usersDefault: live.users_default };
   } else if (e.power_levels !== undefined) {
@@ -68,6 +68,8 @@ export function planRoomPowerLevels(
       `the power levels of ${room.room_id} are not visible before joining; plan again after the join to manage them.`,
     );
   }
-  out.facts = { ...out.facts, ...versionFacts(room) };
+  // An invite's stripped state is the inviting server's word, unauthenticated: its power levels
+  // and creators are not facts until the join shows the room's own state.
+  if (!invited) out.facts = { ...out.facts, ...versionFacts(room) };
   return out.plan();
 }

@@ -61,10 +61,13 @@ export function checkPolicies(policies: Policies, rooms: readonly PolicyRoomView
   return rooms.flatMap((room) => evaluateRules(policies, room).flatMap((o) => o.diagnostics));
 }
 
-/** The rules that read power levels but could not, for a room whose power levels are not visible. */
-export function uncheckedPowerRules(policies: Policies, room: PolicyRoomView): RuleOutcome[] {
-  const power = new Set(HOUSE_RULES.filter((r) => r.needsPowerLevels).map((r) => r.name));
-  return evaluateRules(policies, room).filter((o) => o.status === "unknown" && power.has(o.rule));
+/**
+ * The rules that read what only members see (power levels, creators) but could not, for a room
+ * the managing account is not in.
+ */
+export function uncheckedMemberRules(policies: Policies, room: PolicyRoomView): RuleOutcome[] {
+  const member = new Set(HOUSE_RULES.filter((r) => r.needsMembership).map((r) => r.name));
+  return evaluateRules(policies, room).filter((o) => o.status === "unknown" && member.has(o.rule));
 }
 
 export { HOUSE_RULES } from "./rules.ts";

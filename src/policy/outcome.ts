@@ -33,8 +33,11 @@ export interface RuleOutcome {
 
 export interface HouseRule {
   name: RuleName;
-  /** Reads the room's power levels, which a room shows only to its members. */
-  needsPowerLevels: boolean;
+  /**
+   * Reads what only a member sees as it is: the power levels, and the create event (version,
+   * creators), which an invite shows only as the inviting server's unauthenticated copy.
+   */
+  needsMembership: boolean;
   /** Undefined when the policies do not switch the rule on (or it does not apply to the room). */
   evaluate(policies: Policies, room: PolicyRoomView): RuleOutcome | undefined;
 }

@@ -29,7 +29,7 @@ function levelOf(room: PolicyRoomView, user: string): number | undefined {
 
 export const adminsRule: HouseRule = {
   name: "admins",
-  needsPowerLevels: true,
+  needsMembership: true,
   evaluate(policies, room) {
     if (policies.admins.length === 0) return undefined;
     if (!room.users && !policies.admins.every((a) => room.creators?.includes(a))) {
@@ -71,7 +71,7 @@ export const adminsRule: HouseRule = {
 
 export const minModeratorsRule: HouseRule = {
   name: "min_moderators",
-  needsPowerLevels: true,
+  needsMembership: true,
   evaluate(policies, room) {
     const need = policies.min_moderators;
     if (need <= 0) return undefined;
@@ -131,7 +131,7 @@ export const minModeratorsRule: HouseRule = {
  */
 export const creatorsRule: HouseRule = {
   name: "creators",
-  needsPowerLevels: false,
+  needsMembership: true,
   evaluate(policies, room) {
     if (policies.creators === "off" || room.managingUser === undefined) {
       return undefined;
@@ -141,7 +141,7 @@ export const creatorsRule: HouseRule = {
         ? outcome(
             "creators",
             "unknown",
-            "Not checked: the room's version and creators are not visible to the account that manages the space.",
+            "Not checked: a room shows its version and creators only to its members, and the account that manages the space is not in this room.",
             INVITE_FIX(room),
           )
         : undefined;

@@ -10,7 +10,7 @@ export { adminsRule, creatorsRule, minModeratorsRule };
 
 export const forbidEncryptionRule: HouseRule = {
   name: "forbid_encryption",
-  needsPowerLevels: false,
+  needsMembership: false,
   evaluate(policies, room) {
     if (!policies.forbid_encryption) return undefined;
     if (room.encrypted === undefined) {
@@ -48,7 +48,7 @@ export const forbidEncryptionRule: HouseRule = {
 
 export const requireAvatarRule: HouseRule = {
   name: "require_avatar",
-  needsPowerLevels: false,
+  needsMembership: false,
   evaluate(policies, room) {
     if (policies.require_avatar === "off") return undefined;
     if (room.hasAvatar === undefined) {
@@ -82,7 +82,7 @@ export const requireAvatarRule: HouseRule = {
 
 export const namePrefixRule: HouseRule = {
   name: "name_prefixes",
-  needsPowerLevels: false,
+  needsMembership: false,
   evaluate(policies, room) {
     // The root space has no key of its own in the manifest (`space` is its address).
     if (room.entry === "space" || policies.name_prefixes.length === 0) return undefined;

@@ -21,6 +21,7 @@ describe("spaceform check: a member's room against the house rules (federation, 
   let bot: string;
   let rules: string;
   let noPower: string;
+  let creatorsOnly: string;
 
   const check = (...args: string[]) => runCli(["check", ...args], env, { cwd: dir });
   const joinedRooms = async (): Promise<string[]> =>
@@ -63,8 +64,9 @@ space:
     noPower = await writeManifest(
       dir,
       "nopower",
-      `${space}policies:\n  forbid_encryption: true\n  require_avatar: warn\n`,
+      `${space}policies:\n  forbid_encryption: true\n  require_avatar: warn\n  creators: "off"\n`,
     );
+    creatorsOnly = await writeManifest(dir, "creators", `${space}policies:\n  creators: warn\n`);
     env = envFor(fw.world.hs, fw.world.bot);
   });
 
@@ -110,7 +112,7 @@ space:
     const creatorsMessage = `The room has room version 12, in which its creators have power above every power level and cannot be demoted: ${member} keeps full control of the room whatever power the account that manages the space (${bot}) gets.`;
     assert.equal(doc.rules[5]?.message, creatorsMessage);
     assert.deepEqual(doc.notes, [
-      `${bot} accepted the room's invite to read its power levels, which a room shows only to its members. It joined nothing else and sent nothing.`,
+      `${bot} accepted the room's invite to read its power levels and creators, which a room shows only to its members. It joined nothing else and sent nothing.`,
     ]);
     assert.deepEqual(await joinedRooms(), [roomId], "the check joined exactly the room it checked");
 
@@ -143,7 +145,7 @@ space:
     );
   });
 
-  it("accepts no invite when no rule needs power levels, and reads the summary", async () => {
+  it("accepts no invite when no rule needs power levels or creators, and reads the summary", async () => {
     const before = await joinedRooms();
     const roomId = await memberRoom("Anything", {
       initial_state: [
@@ -162,11 +164,45 @@ space:
       [
         ["forbid_encryption", "fail"],
         ["require_avatar", "warn"],
-        ["creators", "warn"],
       ],
     );
     assert.deepEqual(doc.notes, [`${bot} is invited to the room and has not joined it.`]);
     assert.deepEqual(await joinedRooms(), before, "no invite was accepted");
+  });
+
+  it("accepts the invite to read the creators when only the creators rule needs them", async () => {
+    const roomId = await memberRoom("Creators only");
+    const r = await check(roomId, "--manifest", creatorsOnly, "--format", "json");
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout) as CheckJson;
+    assert.deepEqual(
+      doc.rules.map((x) => [x.rule, x.status]),
+      [["creators", "warn"]],
+    );
+    assert.ok((await joinedRooms()).includes(roomId), "the invite was accepted");
+  });
+
+  it("never passes a public room the account is neither in nor invited to", async () => {
+    const { room_id: roomId } = await fw.memberClient.createRoom({
+      name: "Public, no invite",
+      initial_state: [
+        { type: "m.room.join_rules", state_key: "", content: { join_rule: "public" } },
+      ],
+    });
+    const r = await check(roomId, "--manifest", noPower, "--format", "json");
+    assert.equal(r.code, 1, r.stderr);
+    const doc = JSON.parse(r.stdout) as CheckJson;
+    assert.deepEqual(
+      doc.rules.map((x) => [x.rule, x.status]),
+      [
+        ["forbid_encryption", "pass"],
+        ["require_avatar", "warn"],
+      ],
+    );
+    assert.equal(doc.ok, false);
+    assert.deepEqual(doc.notes, [
+      `${bot} is not in the room and has no invite: only the room's public summary was read. Invite ${bot} to the room, then check again: a room is added only once the account that manages the space can read it.`,
+    ]);
   });
 
   it("explains a room it cannot see and an alias that does not exist", async () => {

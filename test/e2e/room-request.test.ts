@@ -6,6 +6,7 @@
 // manifest kept) and its plan is clean; closing a request or its pull request unmerged leaves the
 // room. Issue bodies and room names are hostile input.
 import assert from "node:assert/strict";
+import { mdCode } from "../../src/text/markdown.ts";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -104,15 +105,24 @@ describe("room requests on GitHub (federation, end to end)", () => {
         body: issue.body,
         state: issue.state,
         labels: issue.labels.map((name) => ({ name })),
+        user: { login: issue.user },
       },
       repository,
     };
   };
-  const request = (number: number, action: string) =>
+  /** `/recheck` from the request's author, unless `from` names someone else (association NONE). */
+  const request = (number: number, action: string, from?: string) =>
     action === "recheck"
       ? actionRun({
           name: "issue_comment",
-          payload: { ...issuePayload(number, "created"), comment: { body: " /recheck\n" } },
+          payload: {
+            ...issuePayload(number, "created"),
+            comment: {
+              body: " /recheck\n",
+              user: { login: from ?? gh.issues.get(number)!.user },
+              author_association: "NONE",
+            },
+          },
         })
       : actionRun({ name: "issues", payload: issuePayload(number, action) });
   const actionRun = (event: { name: string; payload: unknown }) =>
@@ -330,6 +340,24 @@ policies:
     assert.equal(comments.length, 1);
   });
 
+  it("ignores a /recheck from someone who neither opened the request nor is a member", async () => {
+    const before = requestComments(issue).map((c) => c.body);
+    const branch = gh.repository.branches.get(`spaceform/room-request-${issue}`);
+    const run = await request(issue, "recheck", "stranger");
+    assert.equal(run.outcome, "success", explain(run));
+    assert.ok(
+      run.log.includes(
+        "/recheck from stranger, who neither opened the request nor is a member of the repository",
+      ),
+      run.log,
+    );
+    assert.deepEqual(
+      requestComments(issue).map((c) => c.body),
+      before,
+    );
+    assert.equal(gh.repository.branches.get(`spaceform/room-request-${issue}`), branch);
+  });
+
   it("leaves the room when the pull request closes unmerged", async () => {
     gh.repository.pulls.get(pull)!.state = "closed";
     const run = await actionRun({
@@ -399,6 +427,43 @@ policies:
       joined_for_check: true,
       left: true,
     });
+  });
+
+  it("answers a request for a room already in the space without its details, and stays in it", async () => {
+    const alias = `#${fw.world.aliasLocalpart("chapters")}:${fw.world.hs.serverName}`;
+    const managed = (await sdkClient(fw.world.hs, fw.world.bot).getRoomIdForAlias(alias)).room_id;
+    const n = openRequest(form({ room: alias, key: "chapter-x", position: "80" }));
+    const pulls = gh.repository.pulls.size;
+    const run = await request(n, "opened");
+    assert.equal(run.outcome, "success", explain(run));
+    const [comment] = requestComments(n);
+    assert.deepEqual(comment!.body.split("\n").slice(2), [
+      `### Room request: ${mdCode(alias)}`,
+      "",
+      "This room is already in the space; there is nothing to add.",
+    ]);
+    assert.equal(gh.repository.pulls.size, pulls, "no pull request");
+    gh.issues.get(n)!.state = "closed";
+    const closed = await request(n, "closed");
+    assert.equal(closed.outcome, "success", explain(closed));
+    assert.equal(await membership(managed), "join", "the managing account stays in its room");
+  });
+
+  it("refuses a room the managing account is in for another request, without its details", async () => {
+    // The room of the Bonn request, which the managing account left when that request closed:
+    // a room joined for the first request is asked for again by a second one.
+    const theirs = await memberRoom("deRSE-chapter-koeln");
+    const first = openRequest(form({ room: theirs, key: "chapter-koeln", position: "90" }));
+    assert.equal((await request(first, "opened")).outcome, "success");
+    assert.equal(await membership(theirs), "join");
+    const n = openRequest(form({ room: theirs, key: "chapter-mine", position: "91" }));
+    const run = await request(n, "opened");
+    assert.equal(run.outcome, "success", explain(run));
+    assert.deepEqual(requestComments(n)[0]!.body.split("\n").slice(2), [
+      `### Room request: ${mdCode(theirs)}`,
+      "",
+      "The account that manages the space is already in this room, and not for this request, so this request cannot check it. A maintainer can tell you more.",
+    ]);
   });
 
   it("answers a hostile form with its mistakes, as text, without touching the homeserver", async () => {

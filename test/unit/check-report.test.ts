@@ -3,8 +3,9 @@
 // room names.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { checkFacts, checkReport, needsPowerLevels } from "../../src/check/evaluate.ts";
-import type { CheckedRoom } from "../../src/check/read.ts";
+import { checkFacts, checkReport, needsMembership } from "../../src/check/evaluate.ts";
+import { readRoomForCheck, type CheckedRoom } from "../../src/check/read.ts";
+import { GatewayError, type RoomCheckSource } from "../../src/matrix/gateway.ts";
 import { renderCheckJson, renderCheckMarkdown, renderCheckText } from "../../src/check/render.ts";
 import type { Policies } from "../../src/manifest/model.ts";
 import type { RoomId, UserId } from "../../src/matrix/ids.ts";
@@ -47,7 +48,6 @@ describe("check: facts before and after joining", () => {
       name: "deRSE-old",
       hasAvatar: false,
       encrypted: false,
-      roomVersion: "11",
     });
     const summary = {
       room_id: ROOM,
@@ -60,16 +60,54 @@ describe("check: facts before and after joining", () => {
       hasAvatar: true,
       encrypted: true,
       liveEncrypted: true,
-      roomVersion: "11",
     });
   });
 
-  it("accepts the invite only when a rule needs power levels", () => {
-    assert.equal(needsPowerLevels(invited(), target), true);
+  it("accepts the invite only when a rule needs power levels or the creators", () => {
+    assert.equal(needsMembership(invited(), target), true);
+    const noPower = { ...policies, admins: [] };
+    // creators: warn (the default) needs the room version, which only the room's own state shows.
+    assert.equal(needsMembership(invited(), { ...target, policies: noPower }), true);
     assert.equal(
-      needsPowerLevels(invited(), { ...target, policies: { ...policies, admins: [] } }),
+      needsMembership(invited(), { ...target, policies: { ...noPower, creators: "off" } }),
       false,
     );
+  });
+
+  it("counts the room as encrypted when either the invite or the summary says so", () => {
+    const encryptedInvite = invited({
+      room: {
+        room_id: ROOM,
+        membership: "invite",
+        state: [ev("m.room.encryption", { algorithm: "m.megolm.v1.aes-sha2" }, "", MEMBER)],
+      },
+      // A summary that leaves `encryption` out says nothing against the invite.
+      summary: { room_id: ROOM, name: "deRSE-x" },
+    });
+    assert.deepEqual(checkFacts(encryptedInvite), {
+      name: "deRSE-x",
+      hasAvatar: false,
+      encrypted: true,
+      liveEncrypted: true,
+    });
+  });
+
+  it("never passes a room the account is neither in nor invited to", () => {
+    const outside = invited({
+      membership: "none",
+      room: { room_id: ROOM, membership: "none", state: [], unreadable: "not a member" },
+      summary: { room_id: ROOM, name: "deRSE-x", avatar_url: "mxc://o/a" },
+    });
+    const open = { ...policies, admins: [], creators: "off" as const };
+    const report = checkReport(outside, { ...target, policies: open });
+    assert.deepEqual(
+      report.rules.map((r) => `${r.rule} ${r.status}`),
+      ["forbid_encryption pass", "require_avatar pass", "name_prefixes pass"],
+    );
+    assert.equal(report.ok, false);
+    assert.deepEqual(report.notes, [
+      `${BOT} is not in the room and has no invite: only the room's public summary was read. Invite ${BOT} to the room, then check again: a room is added only once the account that manages the space can read it.`,
+    ]);
   });
 
   it("reads power levels from the full state once joined", () => {
@@ -93,6 +131,40 @@ describe("check: facts before and after joining", () => {
     );
     assert.equal(report.ok, false);
     assert.equal(report.notes.length, 1);
+  });
+});
+
+describe("check: the invite's stripped state is not trusted", () => {
+  // The inviting server writes the stripped state; nothing authenticates it.
+  const ADMIN = "@admin:example.org";
+  const forged = invited({
+    room: {
+      room_id: ROOM,
+      membership: "invite",
+      state: [
+        ev("m.room.create", { room_version: "12", additional_creators: [ADMIN] }, "", BOT),
+        ev("m.room.power_levels", { users: { [ADMIN]: 100, [BOT]: 100 } }, "", BOT),
+        ev("m.room.name", { name: "deRSE-x" }, "", MEMBER),
+      ],
+    },
+  });
+  const adminPolicies: Policies = {
+    ...NO_POLICIES,
+    admins: [ADMIN as UserId],
+    creators: "require",
+  };
+  const adminTarget = { policies: adminPolicies, managing: BOT as UserId, key: "general" };
+
+  it("takes neither the version, the creators nor the power levels from it", () => {
+    assert.deepEqual(checkFacts(forged), { name: "deRSE-x", hasAvatar: false, encrypted: false });
+  });
+
+  it("leaves admins and creators unknown, and so accepts the invite to read the real state", () => {
+    assert.deepEqual(
+      checkReport(forged, adminTarget).rules.map((r) => `${r.rule} ${r.status}`),
+      ["admins unknown", "creators unknown"],
+    );
+    assert.equal(needsMembership(forged, adminTarget), true);
   });
 });
 
@@ -126,5 +198,28 @@ describe("check: rendering hostile names", () => {
     assert.deepEqual(Object.keys(doc), ["room_id", "room", "ok", "rules", "notes"]);
     assert.equal(doc["room_id"], ROOM);
     assert.equal((doc["rules"] as { message: string }[])[0]?.message.includes(name), true);
+  });
+});
+
+describe("check: the room summary", () => {
+  it("is ignored when it describes another room than the one asked for", async () => {
+    const other = "!other:evil.org";
+    const source = {
+      whoami: () => Promise.resolve({ user_id: BOT as UserId, server_name: "example.org" }),
+      resolveAlias: () => Promise.resolve(null),
+      roomState: () =>
+        Promise.reject(new GatewayError("not a member", { kind: "GET /state", httpStatus: 403 })),
+      roomSummary: () =>
+        Promise.resolve({ room_id: other as RoomId, name: "deRSE-x", avatar_url: "mxc://o/a" }),
+      syncRooms: () => Promise.resolve({ joined: [], invited: [] }),
+      join: () => Promise.reject(new Error("no join expected")),
+    } as unknown as RoomCheckSource;
+    const read = await readRoomForCheck(source, ROOM, BOT as UserId, { acceptInvite: () => false });
+    assert.deepEqual(read, {
+      ok: false,
+      asked: ROOM,
+      room_id: ROOM,
+      problem: `${BOT} cannot see the room ${ROOM}: it is not a member and has no invite, and the room's summary is not public. Invite ${BOT} to the room, then check again.`,
+    });
   });
 });

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { addRoomEntry } from "../../src/github/manifest-edit.ts";
 import { parseRoomRequest } from "../../src/github/request-form.ts";
 import { requestEvent } from "../../src/github/request-event.ts";
+import { pullRequestText } from "../../src/github/request-comment.ts";
 import type { RoomId } from "../../src/matrix/ids.ts";
 import { entry, manifest } from "../support/builders.ts";
 
@@ -176,7 +177,11 @@ describe("which events the request flow acts on", () => {
     }
     assert.equal(
       requestEvent(
-        ctx("issue_comment", { action: "created", issue: issue(), comment: { body: "/recheck" } }),
+        ctx("issue_comment", {
+          action: "created",
+          issue: issue(),
+          comment: { body: "/recheck", author_association: "MEMBER", user: { login: "m" } },
+        }),
         "room-request",
       ).kind,
       "check",
@@ -192,6 +197,29 @@ describe("which events the request flow acts on", () => {
       ).kind,
       "ignore",
     );
+  });
+
+  it("takes /recheck only from the request's author or the repository's members", () => {
+    const recheck = (association: string, login: string) =>
+      requestEvent(
+        ctx("issue_comment", {
+          action: "created",
+          issue: issue({ user: { login: "requester" } }),
+          comment: { body: "/recheck", author_association: association, user: { login } },
+        }),
+        "room-request",
+      );
+    for (const association of ["OWNER", "MEMBER", "COLLABORATOR"]) {
+      assert.equal(recheck(association, "maintainer").kind, "check", association);
+    }
+    assert.equal(recheck("NONE", "requester").kind, "check", "the request's author");
+    for (const association of ["NONE", "CONTRIBUTOR", "FIRST_TIMER", "FIRST_TIME_CONTRIBUTOR"]) {
+      assert.deepEqual(recheck(association, "stranger"), {
+        kind: "ignore",
+        reason:
+          "/recheck from stranger, who neither opened the request nor is a member of the repository",
+      });
+    }
   });
 
   it("ignores unlabelled issues and pull requests' comments", () => {
@@ -237,6 +265,29 @@ describe("which events the request flow acts on", () => {
         "room-request",
       ).kind,
       "ignore",
+    );
+  });
+});
+
+describe("the pull request that adds the room", () => {
+  it("shows a hostile room id as code: no mention, image or early end of the span", () => {
+    // isRoomId admits ` @ < [ ; a remote alias's directory entry picks the id.
+    const hostile = "!a`@org/admins<img/src=//t.example/x>`:evil.org" as RoomId;
+    assert.deepEqual(pullRequestText({ key: "general", roomId: hostile, issue: 7 }), {
+      title: "Add the room general to the space",
+      body: [
+        "Adds the room `!a'@org/admins<img/src=//t.example/x>':evil.org` as `general`, as requested in #7, whose every house rule held when it was checked.",
+        "",
+        "Closes #7",
+      ].join("\n"),
+    });
+  });
+
+  it("names the chapter", () => {
+    const text = pullRequestText({ key: "berlin", roomId: ROOM, issue: 3, chapter: "chapters" });
+    assert.equal(
+      text.body.split("\n")[0],
+      "Adds the room `!abc:uni.example` as `berlin` in the chapter `chapters`, as requested in #3, whose every house rule held when it was checked.",
     );
   });
 });

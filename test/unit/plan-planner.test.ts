@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import { fingerprintState } from "../../src/plan/fingerprint.ts";
 import { DEFAULT_PLAN_OPTIONS, planSpace } from "../../src/plan/planner.ts";
 import { simulateApply } from "../fixtures/plan/simulate.ts";
-import type { RoomId } from "../../src/matrix/ids.ts";
+import type { RoomId, UserId } from "../../src/matrix/ids.ts";
+import { NO_POLICIES } from "../../src/policy/index.ts";
 import { entry, ev, live, manifest, marker, room } from "../support/builders.ts";
 
 describe("planSpace", () => {
@@ -144,6 +145,33 @@ describe("planSpace", () => {
     assert.deepEqual(
       known.steps.map((s) => s.op),
       ["set_visibility"],
+    );
+  });
+
+  it("takes no power levels or creators from an invited room's stripped state", () => {
+    const ADMIN = "@admin:example.org" as UserId;
+    const desired = manifest(
+      entry("space", {}, [entry("general", { id: "!g:other.org" as RoomId })]),
+      { policies: { ...NO_POLICIES, admins: [ADMIN], creators: "require" } },
+    );
+    const actual = live([
+      room("!s:example.org", [marker("space")], {}),
+      {
+        room_id: "!g:other.org" as RoomId,
+        membership: "invite",
+        // Forged by the inviting server: the managing account and the admin as creators.
+        state: [
+          ev("m.room.create", { room_version: "12", additional_creators: [ADMIN] }),
+          ev("m.room.power_levels", { users: { [ADMIN]: 100 } }),
+        ],
+      },
+    ]);
+    const plan = planSpace(desired, actual, DEFAULT_PLAN_OPTIONS);
+    assert.deepEqual(
+      plan.diagnostics
+        .filter((d) => d.code.startsWith("policy.") && d.path?.startsWith("rooms.general") === true)
+        .map((d) => `${d.code} ${d.message.slice(0, 22)}`),
+      ["policy.unchecked house rule `admins` is", "policy.unchecked house rule `creators` "],
     );
   });
 

@@ -10,7 +10,7 @@ import {
   checkPolicies,
   evaluateRules,
   NO_POLICIES,
-  uncheckedPowerRules,
+  uncheckedMemberRules,
   type PolicyRoomView,
 } from "../../src/policy/index.ts";
 import { BOT, entry, ev, live, manifest } from "../support/builders.ts";
@@ -129,7 +129,7 @@ describe("house rules in a member's words", () => {
       "name_prefixes pass",
     ]);
     assert.deepEqual(
-      uncheckedPowerRules(DE_RSE, invited).map((o) => o.rule),
+      uncheckedMemberRules(DE_RSE, invited).map((o) => o.rule),
       ["admins", "min_moderators"],
     );
     assert.deepEqual(checkPolicies(DE_RSE, [invited]), [], "unknown is no violation");
@@ -209,7 +209,7 @@ describe("plan: house rules of an invited room", () => {
     policies: { ...DE_RSE, creators: "warn" },
   });
 
-  it("names each power-level rule it could not check, and the v12 creator it could", () => {
+  it("names each power-level rule it could not check, and trusts no creator from the invite", () => {
     const plan = planSpace(desired, live([invited]), DEFAULT_PLAN_OPTIONS);
     const policy = plan.diagnostics.filter(
       (d) => d.code.startsWith("policy.") && d.path?.startsWith("rooms.chapter-berlin") === true,
@@ -218,7 +218,6 @@ describe("plan: house rules of an invited room", () => {
       policy.map((d) => `${d.severity} ${d.code} ${d.path ?? ""}`),
       [
         "error policy.require-avatar rooms.chapter-berlin.avatar",
-        "warning policy.creators rooms.chapter-berlin",
         "warning policy.unchecked rooms.chapter-berlin.power_levels",
         "warning policy.unchecked rooms.chapter-berlin.power_levels",
       ],

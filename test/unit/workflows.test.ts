@@ -22,6 +22,13 @@ const validator = join(root, "node_modules", ".bin", "action-validator");
 type Obj = Record<string, unknown>;
 const load = (file: string): Obj => parse(readFileSync(join(root, file), "utf8")) as Obj;
 const jobsOf = (wf: Obj): [string, Obj][] => Object.entries(wf["jobs"] as Record<string, Obj>);
+/** Every string in a parsed workflow, with its dotted path. */
+const stringsOf = (v: unknown, path = ""): [string, string][] =>
+  typeof v === "string"
+    ? [[path, v]]
+    : v !== null && typeof v === "object"
+      ? Object.entries(v).flatMap(([k, x]) => stringsOf(x, path === "" ? k : `${path}.${k}`))
+      : [];
 const stepsOf = (file: string): Obj[] => {
   const doc = load(file);
   if (file === "action.yml") return (doc["runs"] as { steps: Obj[] }).steps;
@@ -169,8 +176,25 @@ describe("workflow files", () => {
     const wf = load(join(".github", "workflows", "room-request.yml"));
     assert.deepEqual(Object.keys(wf["on"] as Obj), ["issues", "issue_comment", "pull_request"]);
     const text = readFileSync(join(root, ".github", "workflows", "room-request.yml"), "utf8");
-    // No issue or comment text in any expression: only numbers, labels, refs and names.
-    assert.doesNotMatch(text, /github\.event\.(issue|comment)\.(body|title)/);
+    // Issue, comment and pull request texts (and a fork's branch name) only where they are
+    // compared: the request job's `if`, and its concurrency group once that `if` has admitted
+    // only the flow's own branch. Never in a step's input or script.
+    const untrusted =
+      /github\.event\.((issue|comment)\.(body|title)|pull_request\.(title|body|head\.ref))/;
+    assert.deepEqual(
+      stringsOf(wf)
+        .filter(([, v]) => untrusted.test(v))
+        .map(([path]) => path),
+      ["jobs.request.if", "jobs.request.concurrency.group"],
+    );
+    for (const file of files.filter((f) => !f.endsWith("room-request.yml"))) {
+      assert.deepEqual(
+        stringsOf(load(file)).filter(([, v]) => untrusted.test(v)),
+        [],
+        `${file} puts untrusted text in an expression`,
+      );
+    }
+    assert.match(text, untrusted, "the check above looks at the workflow's text");
     for (const [, job] of jobsOf(wf)) {
       const [checkout] = job["steps"] as Obj[];
       assert.deepEqual(
@@ -178,6 +202,25 @@ describe("workflow files", () => {
         "${{ github.event.repository.default_branch }}",
       );
     }
+  });
+
+  it("the room request queues a run only for /recheck, per request, never cancelling one", () => {
+    const [[, job]] = jobsOf(load(join(".github", "workflows", "room-request.yml"))) as [
+      [string, Obj],
+    ];
+    assert.deepEqual(job["concurrency"], {
+      group:
+        "spaceform-room-request-${{ github.event.issue.number && format('spaceform/room-request-{0}', github.event.issue.number) || github.event.pull_request.head.ref }}",
+      "cancel-in-progress": false,
+    });
+    const condition = String(job["if"]);
+    assert.ok(condition.includes("github.event.comment.body == '/recheck'"), condition);
+    assert.ok(
+      condition.includes(
+        `contains(fromJSON('["OWNER","MEMBER","COLLABORATOR"]'), github.event.comment.author_association) || github.event.comment.user.login == github.event.issue.user.login`,
+      ),
+      condition,
+    );
   });
 
   it("the issue form asks for exactly the fields the request flow reads, and labels its issues", async () => {
