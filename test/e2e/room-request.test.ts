@@ -218,7 +218,7 @@ policies:
     assert.equal(run.outcome, "success", explain(run));
     assert.equal(run.outputs["pull-request"], "", "no pull request while rules fail");
     const [comment, ...more] = requestComments(issue);
-    assert.ok(comment);
+    assert.ok(comment, explain(run));
     assert.equal(more.length, 0);
     const boxes = comment.body.split("\n").filter((l) => l.startsWith("- ["));
     assert.deepEqual(

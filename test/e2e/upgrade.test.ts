@@ -327,6 +327,11 @@ describe("room upgrades (end to end)", () => {
           "identity.upgraded",
           `${jobs} was upgraded: its tombstone points to ${successor} (room version 12), which this plan manages instead.`,
         ],
+        // The admin who upgraded is the new room's creator, which the creators rule (warn) says.
+        [
+          "policy.creators",
+          `\`rooms.jobs\` has room version 12, and ${world.user.userId} is a creator of it: power above every level, which no power_levels change can take away.`,
+        ],
       ],
     );
     assert.equal(
