@@ -6,6 +6,7 @@
  */
 import { logger as sdkRootLogger } from "matrix-js-sdk/lib/logger.js";
 import { GatewayError } from "./gateway.ts";
+import { nodeFetch } from "./node-fetch.ts";
 import { RateLimitedError, formatSeconds } from "./retry.ts";
 
 /** The SDK logs through loglevel to the console; spaceform says what it does itself. */
@@ -45,7 +46,7 @@ export function silenceSdk(): void {
  */
 export function fetchWithTimeout(
   timeoutMs: number,
-  fetch: typeof globalThis.fetch = globalThis.fetch,
+  fetch: typeof globalThis.fetch = nodeFetch(),
 ): typeof globalThis.fetch {
   return async (input, init) => {
     const timeout = AbortSignal.timeout(timeoutMs);
