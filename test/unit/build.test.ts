@@ -58,6 +58,38 @@ describe("the build", () => {
     assert.equal(run(program, ["validate", FIVE]).code, 1);
   });
 
+  it("lays out every command's help exactly as the source does", () => {
+    // The longest helps: the commands with the most options and examples.
+    const commands = [[], ["plan"], ["apply"], ["import"], ["check"], ["github"]];
+    for (const args of [...commands, ["github", "drift"], ["github", "request"]]) {
+      const source = run("src/cli/main.ts", [...args, "--help"]);
+      assert.equal(source.code, 0, args.join(" "));
+      assert.deepEqual(run(program, [...args, "--help"]), source, args.join(" "));
+    }
+  });
+
+  it("reads the homeserver without loading Node's fetch (undici)", () => {
+    const hook = join(mkdtempSync(join(tmpdir(), "spaceform-hook-")), "undici.mjs");
+    writeFileSync(
+      hook,
+      `process.on("exit", () => {
+  const undici = process.moduleLoadList.filter((m) => m.includes("undici"));
+  process.stderr.write("UNDICI " + JSON.stringify(undici) + "\\n");
+});
+`,
+    );
+    const plan = run(program, ["plan", "spaces/de-rse.yaml"], ["--import", hook], {
+      MATRIX_HOMESERVER: "http://127.0.0.1:9",
+      MATRIX_ACCESS_TOKEN: "not-a-token",
+    });
+    assert.equal(plan.code, 1, plan.stderr);
+    assert.match(plan.stderr, /cannot reach http:\/\/127\.0\.0\.1:9: connect ECONNREFUSED/);
+    assert.equal(
+      plan.stderr.split("\n").find((l) => l.startsWith("UNDICI ")),
+      "UNDICI []",
+    );
+  });
+
   it("keeps matrix-js-sdk and Octokit out of validate, and loads the SDK for plan", () => {
     const sdk = chunksWith(program, "MatrixHttpApi");
     const octokit = chunksWith(program, "api.github.com");
