@@ -72,9 +72,20 @@ export function classifyFailure(err: unknown): FailureKind {
     }
     return { kind: "rate-limited", retryAfterMs };
   }
-  if (e.name === "ConnectionError") return { kind: "connection" };
+  if (e.name === "ConnectionError") {
+    // A certificate that does not verify, or a redirect (node-fetch.ts), fails the same way on
+    // every attempt: said at once, not after waits.
+    const { message } = e as { message?: unknown };
+    return typeof message === "string" && PERMANENT_CONNECTION_FAILURE.test(message)
+      ? { kind: "other" }
+      : { kind: "connection" };
+  }
   return { kind: "other" };
 }
+
+/** Node's TLS verification codes, and node-fetch.ts's refused redirect. */
+const PERMANENT_CONNECTION_FAILURE =
+  /\b(?:[A-Z_]*CERT[A-Z_]*|UNABLE_TO_[A-Z_]+|ERR_TLS_[A-Z_]+)\b|the homeserver redirects \(HTTP/;
 
 /** `4.2 s`, `0.25 s`, `60 s`. */
 export function formatSeconds(ms: number): string {

@@ -36,6 +36,7 @@ describe("HTTPS to the homeserver (end to end)", () => {
       { cwd: dir },
     );
     assert.equal(r.code, 1, r.stderr);
+    assert.ok(!r.stderr.includes("waiting"), `a certificate is not tried again:\n${r.stderr}`);
     const error = r.stderr.split("\n").find((l) => l.startsWith("Error: "));
     assert.equal(
       error?.replace(/; if the root CA .*? \(GET/, " (GET"),

@@ -170,6 +170,23 @@ describe("classifyFailure", () => {
     });
     assert.deepEqual(classifyFailure(connectionError()), { kind: "connection" });
     assert.deepEqual(classifyFailure(forbidden()), { kind: "other" });
+    // What transport.ts makes of a certificate or a redirect: the same on every attempt.
+    for (const reason of [
+      "DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate",
+      "CERT_HAS_EXPIRED: certificate has expired",
+      "ERR_TLS_CERT_ALTNAME_INVALID: Hostname/IP does not match certificate's altnames",
+      "UNABLE_TO_VERIFY_LEAF_SIGNATURE: unable to verify the first certificate",
+      "the homeserver redirects (HTTP 301) to https://matrix.example.org; set MATRIX_HOMESERVER to …",
+    ]) {
+      const e = new Error(`fetch failed: ${reason}`);
+      e.name = "ConnectionError";
+      assert.deepEqual(classifyFailure(e), { kind: "other" }, reason);
+    }
+    for (const reason of ["ECONNRESET: socket hang up", "no answer within 90 s", "ETIMEDOUT"]) {
+      const e = new Error(`fetch failed: ${reason}`);
+      e.name = "ConnectionError";
+      assert.deepEqual(classifyFailure(e), { kind: "connection" }, reason);
+    }
     assert.deepEqual(classifyFailure("boom"), { kind: "other" });
     assert.deepEqual(classifyFailure(null), { kind: "other" });
   });
