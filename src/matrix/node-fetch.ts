@@ -43,10 +43,14 @@ export interface SmallResponse {
 
 type Fetch = typeof globalThis.fetch;
 
-/** A fetch with its own keep-alive connections (idle ones never hold the process open). */
-export function nodeFetch(): Fetch {
-  const httpAgent = new http.Agent({ keepAlive: true });
-  const httpsAgent = new https.Agent({ keepAlive: true });
+/**
+ * A fetch with its own keep-alive connections (idle ones never hold the process open). With
+ * NODE_USE_ENV_PROXY=1 it goes through HTTP_PROXY / HTTPS_PROXY (and NO_PROXY), as Node's fetch does.
+ */
+export function nodeFetch(env: NodeJS.ProcessEnv = process.env): Fetch {
+  const proxy = env["NODE_USE_ENV_PROXY"] === "1" ? { proxyEnv: env } : {};
+  const httpAgent = new http.Agent({ keepAlive: true, ...proxy });
+  const httpsAgent = new https.Agent({ keepAlive: true, ...proxy });
   const fetch: Fetch = async (input, init) => {
     if (typeof input !== "string" && !(input instanceof URL)) {
       throw new TypeError("spaceform's fetch takes a URL, not a Request");

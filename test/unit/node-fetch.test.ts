@@ -183,6 +183,24 @@ describe("nodeFetch", () => {
     assert.equal(hs.seen.length, start + 1, "the aborted-before request was never sent");
   });
 
+  it("goes through HTTP_PROXY only with NODE_USE_ENV_PROXY=1, as Node's fetch does", async () => {
+    const proxy = await listen((_req, res) => {
+      res.end(JSON.stringify({ via: "proxy" }));
+    });
+    try {
+      const env = { HTTP_PROXY: proxy.url };
+      const direct = await nodeFetch(env)(`${hs.url}/json`);
+      assert.equal(((await direct.json()) as { seen: Seen }).seen.url, "/json");
+      assert.equal(proxy.seen.length, 0);
+      const proxied = await nodeFetch({ ...env, NODE_USE_ENV_PROXY: "1" })(`${hs.url}/json`);
+      assert.deepEqual(await proxied.json(), { via: "proxy" });
+      assert.equal(proxy.seen[0]?.url, `${hs.url}/json`, "the proxy was asked for the whole URL");
+    } finally {
+      proxy.server.closeAllConnections();
+      proxy.server.close();
+    }
+  });
+
   it("does not keep a process alive with its idle connections", async () => {
     const node = fileURLToPath(new URL("../../node_modules/.bin/node", import.meta.url));
     const module = new URL("../../src/matrix/node-fetch.ts", import.meta.url).href;
