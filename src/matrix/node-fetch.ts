@@ -13,6 +13,7 @@
  * the access token is never sent anywhere but MATRIX_HOMESERVER.
  */
 import type { IncomingMessage } from "node:http";
+import { registerSecret } from "../secrets.ts";
 import { promisify } from "node:util";
 import { brotliDecompress, gunzip, inflate } from "node:zlib";
 
@@ -49,6 +50,7 @@ type Fetch = typeof globalThis.fetch;
  */
 export function nodeFetch(env: NodeJS.ProcessEnv = process.env): Fetch {
   const proxy = env["NODE_USE_ENV_PROXY"] === "1" ? { proxyEnv: env } : {};
+  if (env["NODE_USE_ENV_PROXY"] === "1") registerProxySecrets(env);
   const httpAgent = new http.Agent({ keepAlive: true, ...proxy });
   const httpsAgent = new https.Agent({ keepAlive: true, ...proxy });
   const fetch: Fetch = async (input, init) => {
@@ -64,6 +66,7 @@ export function nodeFetch(env: NodeJS.ProcessEnv = process.env): Fetch {
     const signal = init?.signal ?? undefined;
     signal?.throwIfAborted();
     const body = await bodyBytes(init?.body);
+    signal?.throwIfAborted();
     const headers = plainHeaders(init?.headers);
     headers["accept-encoding"] ??= "gzip, deflate, br";
     if (body !== undefined) headers["content-length"] = String(body.length);
@@ -87,11 +90,11 @@ export function nodeFetch(env: NodeJS.ProcessEnv = process.env): Fetch {
       req.on(
         "error",
         settle((err: Error) => {
-          reject(new TypeError("fetch failed", { cause: err }));
+          reject(failed(err));
         }),
       );
       req.on("response", (res) => {
-        readBody(res).then(settle(resolve), settle(reject));
+        readBody(res, url).then(settle(resolve), settle(reject));
       });
       req.end(body);
     });
@@ -100,32 +103,28 @@ export function nodeFetch(env: NodeJS.ProcessEnv = process.env): Fetch {
   return fetch;
 }
 
-async function readBody(res: IncomingMessage): Promise<SmallResponse> {
+const failed = (reason: unknown): TypeError =>
+  new TypeError("fetch failed", {
+    cause: reason instanceof Error ? reason : new Error(String(reason)),
+  });
+
+async function readBody(res: IncomingMessage, url: URL): Promise<SmallResponse> {
+  const status = res.statusCode ?? 0;
+  if (status >= 300 && status < 400) {
+    res.destroy();
+    throw failed(redirectReason(res, url));
+  }
   const chunks: Buffer[] = [];
   try {
     for await (const chunk of res as AsyncIterable<Buffer>) chunks.push(chunk);
   } catch (err) {
-    throw new TypeError("fetch failed", { cause: err });
+    throw failed(err);
   }
-  if (!res.complete) {
-    throw new TypeError("fetch failed", { cause: new Error("the connection closed mid-answer") });
-  }
-  let bytes: Buffer = Buffer.concat(chunks);
-  const encoding = res.headers["content-encoding"]?.trim().toLowerCase();
-  const decode = encoding !== undefined ? decoders[encoding] : undefined;
-  if (decode) bytes = await decode(bytes);
-  else if (encoding !== undefined && encoding !== "identity") {
-    throw new TypeError("fetch failed", {
-      cause: new Error(
-        `the answer's content-encoding ${JSON.stringify(encoding)} is not supported`,
-      ),
-    });
-  }
-  const status = res.statusCode ?? 0;
-  if (status >= 300 && status < 400) {
-    throw new TypeError("fetch failed", { cause: new Error(redirectReason(res)) });
-  }
-  const text = (): string => bytes.toString("utf8");
+  if (!res.complete) throw failed("the connection closed mid-answer");
+  const bytes = await decoded(Buffer.concat(chunks), res.headers["content-encoding"]);
+  const type = res.headers["content-type"] ?? "";
+  // As fetch's text(): UTF-8 without a byte order mark.
+  const text = (): string => bytes.toString("utf8").replace(/^\uFEFF/, "");
   return {
     ok: status >= 200 && status < 300,
     status,
@@ -139,21 +138,60 @@ async function readBody(res: IncomingMessage): Promise<SmallResponse> {
     },
     text: () => Promise.resolve(text()),
     json: () => Promise.resolve(JSON.parse(text()) as unknown),
-    blob: () => Promise.resolve(new Blob([bytes])),
+    blob: () => Promise.resolve(new Blob([bytes], { type })),
     arrayBuffer: () => Promise.resolve(new Uint8Array(bytes).buffer),
   };
 }
 
+/** The body with its content codings undone, last applied first (an empty body has none). */
+async function decoded(bytes: Buffer, header: string | undefined): Promise<Buffer> {
+  if (header === undefined || bytes.length === 0) return bytes;
+  const codings = header
+    .split(",")
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c !== "" && c !== "identity");
+  let out = bytes;
+  for (const coding of codings.reverse()) {
+    const decode = decoders[coding];
+    if (!decode)
+      throw failed(`the answer's content-encoding ${JSON.stringify(coding)} is not supported`);
+    try {
+      out = await decode(out);
+    } catch (err) {
+      throw failed(err);
+    }
+  }
+  return out;
+}
+
 /** The place a redirect names, as an origin only (the answer is untrusted text). */
-function redirectReason(res: IncomingMessage): string {
+function redirectReason(res: IncomingMessage, url: URL): string {
   let where = "somewhere else";
   try {
     const location = res.headers.location;
-    if (location !== undefined) where = new URL(location).origin;
+    if (location !== undefined) where = new URL(location, url).origin;
   } catch {
     // not a URL: say only that it redirects
   }
   return `the homeserver redirects (HTTP ${String(res.statusCode)}) to ${where}; set MATRIX_HOMESERVER to the client-server base URL it should be`;
+}
+
+/** A proxy's password (and user) in HTTP(S)_PROXY is a secret: Node names the proxy URL in errors. */
+function registerProxySecrets(env: NodeJS.ProcessEnv): void {
+  for (const name of ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy"]) {
+    const value = env[name];
+    if (value === undefined || value === "") continue;
+    try {
+      const { username, password } = new URL(value);
+      for (const part of [username, password]) {
+        if (part === "") continue;
+        registerSecret(part);
+        registerSecret(decodeURIComponent(part));
+      }
+    } catch {
+      // not a URL: Node refuses it and says so, without credentials to hide
+    }
+  }
 }
 
 async function bodyBytes(body: RequestInit["body"]): Promise<Buffer | undefined> {

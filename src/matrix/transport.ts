@@ -63,7 +63,12 @@ export function fetchWithTimeout(
   };
 }
 
+/** The reason a request failed, without the user and password of a URL in it (a proxy's). */
 function fetchFailureReason(err: unknown): string {
+  return failureReason(err).replace(/\/\/[^\s/@]*@/g, "//");
+}
+
+function failureReason(err: unknown): string {
   // undici: TypeError("fetch failed") caused by the real reason, e.g.
   // Error("connect ECONNREFUSED 127.0.0.1:18008") with code ECONNREFUSED.
   let reason = err instanceof Error ? err.message : String(err);

@@ -10,6 +10,8 @@ import { fileURLToPath } from "node:url";
 import { brotliCompressSync, gzipSync } from "node:zlib";
 import { after, before, describe, it } from "node:test";
 import { nodeFetch } from "../../src/matrix/node-fetch.ts";
+import { fetchWithTimeout } from "../../src/matrix/transport.ts";
+import { clearSecrets, scrubSecrets } from "../../src/secrets.ts";
 
 interface Seen {
   method: string;
@@ -65,6 +67,23 @@ describe("nodeFetch", () => {
       } else if (path === "/br") {
         res.setHeader("content-encoding", "br");
         res.end(brotliCompressSync(JSON.stringify({ room: "br ✓" })));
+      } else if (path === "/gzip-twice") {
+        res.setHeader("content-encoding", "gzip, gzip");
+        res.end(gzipSync(gzipSync('{"twice":true}')));
+      } else if (path === "/gzip-empty") {
+        res.setHeader("content-encoding", "gzip");
+        res.end();
+      } else if (path === "/gzip-broken") {
+        res.setHeader("content-encoding", "gzip");
+        res.end("not gzip at all");
+      } else if (path === "/bom") {
+        res.end('\uFEFF{"bom":true}');
+      } else if (path === "/png") {
+        res.setHeader("content-type", "image/png");
+        res.end(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+      } else if (path === "/redirect-endless") {
+        res.writeHead(301, { location: "/elsewhere" });
+        res.write("still coming");
       } else if (path === "/error") {
         res.statusCode = 403;
         res.end(JSON.stringify({ errcode: "M_FORBIDDEN", error: "no" }));
@@ -138,6 +157,21 @@ describe("nodeFetch", () => {
     assert.match(hs.seen.at(-1)?.headers["accept-encoding"] ?? "", /\bbr\b/);
   });
 
+  it("decodes as fetch does: stacked codings, an empty body, a byte order mark; a broken body fails", async () => {
+    const fetch = nodeFetch();
+    assert.deepEqual(await (await fetch(`${hs.url}/gzip-twice`)).json(), { twice: true });
+    assert.equal(await (await fetch(`${hs.url}/gzip-empty`)).text(), "");
+    assert.deepEqual(await (await fetch(`${hs.url}/bom`)).json(), { bom: true });
+    const broken = await fetch(`${hs.url}/gzip-broken`).catch((e: unknown) => e);
+    assert.match(cause(broken), /incorrect header check/);
+  });
+
+  it("keeps the answer's content type on a downloaded Blob", async () => {
+    const blob = await (await nodeFetch()(`${hs.url}/png`)).blob();
+    assert.equal(blob.type, "image/png");
+    assert.deepEqual([...new Uint8Array(await blob.arrayBuffer())], [0x89, 0x50, 0x4e, 0x47]);
+  });
+
   it("answers an error status as a response the SDK turns into a Matrix error", async () => {
     const res = await nodeFetch()(`${hs.url}/error`);
     assert.equal(res.ok, false);
@@ -157,6 +191,14 @@ describe("nodeFetch", () => {
       `the homeserver redirects (HTTP 302) to ${other.url}; set MATRIX_HOMESERVER to the client-server base URL it should be`,
     );
     assert.equal(other.seen.length, 0);
+    // A redirect whose body never ends fails at once, not when the timeout runs out.
+    const endless = await nodeFetch()(`${hs.url}/redirect-endless`, {
+      signal: AbortSignal.timeout(5_000),
+    }).catch((e: unknown) => e);
+    assert.equal(
+      cause(endless),
+      `the homeserver redirects (HTTP 301) to ${hs.url}; set MATRIX_HOMESERVER to the client-server base URL it should be`,
+    );
   });
 
   it("fails like fetch when the answer is cut off or the connection is reset", async () => {
@@ -198,6 +240,38 @@ describe("nodeFetch", () => {
     } finally {
       proxy.server.closeAllConnections();
       proxy.server.close();
+    }
+  });
+
+  it("never shows a proxy's password when the proxy refuses", async () => {
+    const proxy = createServer();
+    proxy.on("connect", (_req, socket) => {
+      socket.end("HTTP/1.1 407 Proxy Authentication Required\r\n\r\n");
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const { port } = proxy.address() as AddressInfo;
+    const password = "s3cretProxyPw";
+    try {
+      const fetch = fetchWithTimeout(
+        5_000,
+        nodeFetch({
+          NODE_USE_ENV_PROXY: "1",
+          HTTPS_PROXY: `http://alice:${password}@127.0.0.1:${String(port)}`,
+        }),
+      );
+      const err: unknown = await fetch(
+        "https://matrix.example.org/_matrix/client/v3/account/whoami",
+      ).then(
+        () => assert.fail("the proxy refused"),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof TypeError, "a TypeError");
+      assert.match(err.message, /ERR_PROXY_TUNNEL/);
+      assert.ok(!err.message.includes(password), err.message);
+      assert.equal(scrubSecrets(`via alice:${password}@proxy`), "via <redacted>:<redacted>@proxy");
+    } finally {
+      clearSecrets();
+      proxy.close();
     }
   });
 
