@@ -150,6 +150,18 @@ describe("nodeFetch", () => {
     assert.equal(hs.connections() - before, 1);
   });
 
+  it("closes a connection idle for longer than its idle time, and never a request in flight", async () => {
+    const fetch = nodeFetch(process.env, 200);
+    const before = hs.connections();
+    await (await fetch(`${hs.url}/json`)).text();
+    // /slow answers after 1 s, five idle times: the request keeps its connection.
+    assert.equal(await (await fetch(`${hs.url}/slow`)).text(), "{}");
+    assert.equal(hs.connections() - before, 1);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await (await fetch(`${hs.url}/json`)).text();
+    assert.equal(hs.connections() - before, 2, "the idle connection was closed, a new one made");
+  });
+
   it("decodes gzip and br answers", async () => {
     const fetch = nodeFetch();
     assert.deepEqual(await (await fetch(`${hs.url}/gzip`)).json(), { room: "gzip ✓" });
