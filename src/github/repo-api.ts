@@ -19,6 +19,9 @@ export interface PullState {
   number: number;
   state: "open" | "closed";
   merged: boolean;
+  /** Its head branch, and the repository (`owner/name`) that branch is in ("" when deleted). */
+  head: string;
+  headRepo: string;
 }
 
 export interface RepoApi {
@@ -29,10 +32,18 @@ export interface RepoApi {
   getFile(path: string, branch: string): Promise<{ text: string } | null>;
   /** A pull request's state; null when there is none with that number. */
   getPull(number: number): Promise<PullState | null>;
-  /** Points `branch` at `sha`, creating it or moving it there (force). */
+  /**
+   * Points `branch` at `sha`, creating it or moving it there (force): the caller makes sure the
+   * branch holds only its own commits.
+   */
   setBranch(branch: string, sha: string): Promise<void>;
-  /** Commits `text` as `path` on `branch`. */
-  putFile(input: { path: string; branch: string; text: string; message: string }): Promise<void>;
+  /** Commits `text` as `path` on `branch`; the new commit's sha. */
+  putFile(input: {
+    path: string;
+    branch: string;
+    text: string;
+    message: string;
+  }): Promise<{ commit: string }>;
   /** The open pull requests whose head is `branch` of this repository. */
   openPullsFrom(branch: string): Promise<Pull[]>;
   createPull(input: { title: string; head: string; base: string; body: string }): Promise<Pull>;
@@ -40,6 +51,8 @@ export interface RepoApi {
     number: number,
     input: { title?: string; body?: string; state?: "closed" },
   ): Promise<Pull>;
+  /** Reopens a closed pull request; false when GitHub refuses (its branch is gone, it was merged). */
+  reopenPull(number: number): Promise<boolean>;
   commentOnPull(number: number, body: string): Promise<void>;
 }
 
@@ -98,6 +111,9 @@ export async function createRepoApi(
           number: p.number,
           state: p.state === "closed" ? "closed" : "open",
           merged: p.merged || p.merged_at !== null,
+          head: p.head.ref,
+          // null when the fork it came from was deleted, whatever the types say
+          headRepo: (p.head.repo as { full_name: string } | null)?.full_name ?? "",
         };
       } catch (err) {
         if (status(err) === 404) return null;
@@ -127,7 +143,7 @@ export async function createRepoApi(
         if (status(err) !== 404) explain(`read ${path} on ${branch}`, err);
       }
       try {
-        await octokit.rest.repos.createOrUpdateFileContents({
+        const res = await octokit.rest.repos.createOrUpdateFileContents({
           owner,
           repo,
           path,
@@ -136,6 +152,9 @@ export async function createRepoApi(
           content: Buffer.from(text).toString("base64"),
           ...(sha !== undefined ? { sha } : {}),
         });
+        const commit = res.data.commit.sha;
+        if (commit === undefined) throw new Error("GitHub named no commit");
+        return { commit };
       } catch (err) {
         explain(`commit ${path} on ${branch}`, err);
       }
@@ -182,6 +201,15 @@ export async function createRepoApi(
         return pull(res.data);
       } catch (err) {
         explain(`update pull request #${pull_number}`, err);
+      }
+    },
+    async reopenPull(pull_number) {
+      try {
+        await octokit.rest.pulls.update({ owner, repo, pull_number, state: "open" });
+        return true;
+      } catch (err) {
+        if (status(err) === 422) return false;
+        explain(`reopen pull request #${pull_number}`, err);
       }
     },
     async commentOnPull(issue_number, body) {

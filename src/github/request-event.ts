@@ -4,13 +4,15 @@
  * comes from the request's author or a member of the repository (room-request.yml filters the
  * same, so other comments never queue a run); a
  * closed pull request only when it was not merged and comes from the flow's own branch (the
- * record on the issue is checked too, in request.ts).
+ * record on the issue is checked too, in request.ts). A `/recheck` from a member of the
+ * repository who did not open the request is a maintainer's: it may undo a maintainer's
+ * rejection, which the member who asked may not.
  */
 import type { GitHubContext } from "./context.ts";
 
 export type RequestEvent =
   | { kind: "ignore"; reason: string }
-  | { kind: "check"; issue: number; body: string }
+  | { kind: "check"; issue: number; body: string; maintainer: boolean }
   | { kind: "closed"; issue: number; pull?: number };
 
 const obj = (v: unknown): Record<string, unknown> =>
@@ -65,7 +67,7 @@ export function requestEvent(
       issue["state"] === "open" &&
       (action === "opened" || action === "edited" || action === "reopened" || action === "labeled")
     ) {
-      return { kind: "check", issue: number, body };
+      return { kind: "check", issue: number, body, maintainer: false };
     }
     return { kind: "ignore", reason: `issue ${String(action)}` };
   }
@@ -82,13 +84,14 @@ export function requestEvent(
     const who = loginOf(comment["user"]);
     const isAuthor = who !== undefined && who === loginOf(issue["user"]);
     const association = comment["author_association"];
-    if (!isAuthor && !(typeof association === "string" && MEMBERS.has(association))) {
+    const member = typeof association === "string" && MEMBERS.has(association);
+    if (!isAuthor && !member) {
       return {
         kind: "ignore",
         reason: `/recheck from ${who ?? "an unknown account"}, who neither opened the request nor is a member of the repository`,
       };
     }
-    return { kind: "check", issue: number, body };
+    return { kind: "check", issue: number, body, maintainer: member && !isAuthor };
   }
   return { kind: "ignore", reason: `event ${ctx.eventName ?? "(none)"}` };
 }

@@ -2,7 +2,9 @@
  * The room request flow (docs/github.md, "Members add their own rooms"): on an opened, edited or
  * reopened request issue, or a `/recheck` comment on one, check the room (src/check/) and answer
  * with one comment; when every rule holds, open or update the pull request that adds the room.
- * When the request or its pull request closes unmerged, the managing account leaves a room it
+ * A later check that fails closes that pull request again (request-pull.ts). When the request
+ * closes, or a maintainer closes its pull request unmerged (a rejection, recorded: only a
+ * maintainer's `/recheck` checks the request again), the managing account leaves a room it
  * joined only to check it. The issue body and comments are data: parsed in request-form.ts,
  * escaped in request-comment.ts, never run.
  */
@@ -15,24 +17,24 @@ import { isRoomId, type UserId } from "../matrix/ids.ts";
 import type { GitHubApi } from "./api.ts";
 import { findMarkedComment, upsertComment } from "./comments.ts";
 import type { GitHubContext } from "./context.ts";
-import { addRoomEntry } from "./manifest-edit.ts";
 import type { RepoApi } from "./repo-api.ts";
 import {
   checkedComment,
   claimedComment,
   closedComment,
   formProblemsComment,
-  pullRequestText,
   readRecord,
+  rejectedComment,
   REQUEST_MARKER,
+  type PullNote,
   type RequestRecord,
 } from "./request-comment.ts";
-import { parseRoomRequest, type RoomRequest } from "./request-form.ts";
+import { parseRoomRequest } from "./request-form.ts";
 import { requestEvent, type RequestEvent } from "./request-event.ts";
 import { claimedRoom } from "./request-claim.ts";
+import { propose, withdraw } from "./request-pull.ts";
 
 export const REQUEST_LABEL = "room-request";
-export const branchFor = (issue: number): string => `spaceform/room-request-${issue}`;
 
 export interface RequestDeps {
   api: GitHubApi;
@@ -49,6 +51,7 @@ export type RequestOutcome =
   | { action: "ignored"; reason: string }
   | { action: "form-problems"; issue: number }
   | { action: "checked"; issue: number; ok: boolean; pullRequest?: number }
+  | { action: "rejected"; issue: number }
   | { action: "closed"; issue: number; left: boolean };
 
 export async function handleRequest(deps: RequestDeps): Promise<RequestOutcome> {
@@ -69,6 +72,18 @@ async function check(
 ): Promise<RequestOutcome> {
   const { api, commentAuthor } = deps;
   const issue = event.issue;
+  let previous = await previousRecord(deps, issue);
+  if (previous?.pull_closed === "maintainer") {
+    if (!event.maintainer) {
+      await upsertComment(api, issue, REQUEST_MARKER, commentAuthor, rejectedComment(previous));
+      deps.log(
+        `#${issue}: a maintainer closed the pull request; only a maintainer's /recheck checks it again.`,
+      );
+      return { action: "rejected", issue };
+    }
+    // A maintainer's /recheck undoes the rejection: the pull request is spaceform's to reopen.
+    previous = { ...previous, pull_closed: "spaceform" };
+  }
   const form = parseRoomRequest(event.body);
   let manifest: Manifest | undefined;
   const problems = form.ok ? [] : form.problems;
@@ -84,10 +99,12 @@ async function check(
       );
     }
   }
-  const previous = await previousRecord(deps, issue);
   if (!form.ok || manifest === undefined) {
     // The record stays: a room joined for an earlier check is still left when the request closes.
-    const body = formProblemsComment(problems, previous);
+    const { record, note } = previous
+      ? await withdraw(deps, issue, previous, "the request form has mistakes")
+      : { record: undefined, note: undefined };
+    const body = formProblemsComment(problems, record, note);
     await upsertComment(api, issue, REQUEST_MARKER, commentAuthor, body);
     deps.log(`#${issue}: the form needs a fix (${problems.length} problem(s)).`);
     return { action: "form-problems", issue };
@@ -96,13 +113,23 @@ async function check(
   const { gateway, managing } = await deps.matrix();
   const claim = await claimedRoom(gateway, deps.manifests, request.room, managing, previous);
   if (claim) {
-    const record = { room_id: claim.roomId, joined_for_check: false };
+    const withdrawn = await withdrawIf(
+      deps,
+      issue,
+      previous,
+      "the request now names a room that is in the space already, or one this request cannot check",
+    );
+    const record = {
+      room_id: claim.roomId,
+      joined_for_check: false,
+      ...pullFields(withdrawn.record),
+    };
     await upsertComment(
       api,
       issue,
       REQUEST_MARKER,
       commentAuthor,
-      claimedComment(record, request.room, claim.kind),
+      claimedComment(record, request.room, claim.kind, withdrawn.note),
     );
     deps.log(
       `#${issue}: the room is ${claim.kind === "listed" ? "in the space" : "joined already"}.`,
@@ -112,24 +139,39 @@ async function check(
   const report = await checkRoom(gateway, manifest, request.room, { managing, key: request.key });
   if (previous && previous.room_id !== report.room_id)
     await leaveIfOnlyChecked(deps, gateway, previous);
-  const record: RequestRecord = {
+  let record: RequestRecord = {
     room_id: report.room_id ?? previous?.room_id ?? request.room,
     joined_for_check:
       report.joinedForCheck ||
       (previous?.joined_for_check === true &&
         previous.left !== true &&
         previous.room_id === report.room_id),
-    ...(previous?.pull_request !== undefined ? { pull_request: previous.pull_request } : {}),
+    ...pullFields(previous),
   };
   let pull: { number: number; url: string; created: boolean } | undefined;
   let blocked: string | undefined;
+  let note: PullNote | undefined;
   if (report.ok && report.room_id !== null && isRoomId(report.room_id)) {
-    const proposed = await propose(deps, manifest, request, report.room_id, issue);
+    const proposed = await propose(deps, {
+      manifest,
+      request,
+      roomId: report.room_id,
+      issue,
+      record,
+    });
     if ("problem" in proposed) blocked = proposed.problem;
+    else if ("changed" in proposed) note = { kind: "changed", number: proposed.changed };
     else {
       pull = proposed;
-      record.pull_request = proposed.number;
+      record = { ...record, pull_request: proposed.number, head_sha: proposed.headSha };
+      delete record.pull_closed;
     }
+  }
+  if (!pull && note === undefined) {
+    const reason = report.ok
+      ? "the room's entry can no longer be added to the manifest"
+      : "the room no longer passes every house rule";
+    ({ record, note } = await withdraw(deps, issue, record, reason));
   }
   const body = checkedComment({
     report,
@@ -137,6 +179,7 @@ async function check(
     manifestFile: manifest.file,
     ...(pull ? { pull } : {}),
     ...(blocked !== undefined ? { blocked } : {}),
+    ...(note ? { note } : {}),
     ...(deps.ctx.runUrl !== undefined ? { runUrl: deps.ctx.runUrl } : {}),
   });
   const posted = await upsertComment(api, issue, REQUEST_MARKER, commentAuthor, body);
@@ -146,6 +189,25 @@ async function check(
   return { action: "checked", issue, ok: report.ok, ...(pull ? { pullRequest: pull.number } : {}) };
 }
 
+/** The record's fields about the pull request, carried from one check to the next. */
+function pullFields(record: RequestRecord | undefined): Partial<RequestRecord> {
+  if (!record) return {};
+  const { pull_request, head_sha, pull_closed } = record;
+  return {
+    ...(pull_request !== undefined ? { pull_request } : {}),
+    ...(head_sha !== undefined ? { head_sha } : {}),
+    ...(pull_closed !== undefined ? { pull_closed } : {}),
+  };
+}
+
+const withdrawIf = async (
+  deps: RequestDeps,
+  issue: number,
+  record: RequestRecord | undefined,
+  reason: string,
+): Promise<{ record?: RequestRecord; note?: PullNote }> =>
+  record ? withdraw(deps, issue, record, reason) : {};
+
 async function previousRecord(
   deps: RequestDeps,
   issue: number,
@@ -154,76 +216,46 @@ async function previousRecord(
   return found ? readRecord(found.body) : undefined;
 }
 
-/** The request's branch at the default branch's head plus the new entry, and its pull request. */
-async function propose(
-  deps: RequestDeps,
-  manifest: Manifest,
-  request: RoomRequest,
-  roomId: Parameters<typeof addRoomEntry>[2]["id"],
-  issue: number,
-): Promise<{ number: number; url: string; created: boolean } | { problem: string }> {
-  const { repo } = deps;
-  const base = defaultBranch(deps.ctx);
-  const path = manifest.file.replace(/^\.\//, "");
-  const baseSha = await repo.branchSha(base);
-  const current = await repo.getFile(path, base);
-  if (baseSha === null || current === null) {
-    return { problem: `${path} is not on the branch ${base}.` };
-  }
-  const edit = addRoomEntry(current.text, manifest, {
-    key: request.key,
-    id: roomId,
-    order: request.order,
-    ...(request.chapter !== undefined ? { chapter: request.chapter } : {}),
-  });
-  if (!edit.ok) return { problem: edit.problem };
-  const branch = branchFor(issue);
-  await repo.setBranch(branch, baseSha);
-  await repo.putFile({
-    path,
-    branch,
-    text: edit.text,
-    message: `Add the room ${request.key} (requested in #${issue})`,
-  });
-  const { title, body } = pullRequestText({
-    key: request.key,
-    roomId,
-    issue,
-    ...(request.chapter !== undefined ? { chapter: request.chapter } : {}),
-  });
-  const [open] = await repo.openPullsFrom(branch);
-  if (open) {
-    await repo.updatePull(open.number, { title, body });
-    return { number: open.number, url: open.url, created: false };
-  }
-  const created = await repo.createPull({ title, body, head: branch, base });
-  return { number: created.number, url: created.url, created: true };
-}
-
-function defaultBranch(ctx: GitHubContext): string {
-  const repository = ctx.event["repository"] as { default_branch?: unknown } | undefined;
-  return typeof repository?.default_branch === "string" ? repository.default_branch : "main";
-}
-
-/** A request or its pull request closed: leave a room joined only to check, unless it was added. */
+/**
+ * A request or its pull request closed: leave a room joined only to check, unless it was added.
+ * The flow's own pull request closed by a maintainer is a rejection, recorded; one spaceform
+ * closed itself is not.
+ */
 async function close(deps: RequestDeps, issue: number, pull?: number): Promise<RequestOutcome> {
   const found = await findMarkedComment(deps.api, issue, REQUEST_MARKER, deps.commentAuthor);
-  const record = found ? readRecord(found.body) : undefined;
+  let record = found ? readRecord(found.body) : undefined;
   if (!found || !record) return { action: "ignored", reason: `#${issue} has no request record` };
-  // A pull request counts only if it is the one this flow opened for the request.
-  if (pull !== undefined && record.pull_request !== pull) {
-    return { action: "ignored", reason: `#${pull} is not the pull request of #${issue}` };
-  }
-  if (record.pull_request !== undefined) {
+  if (pull !== undefined) {
+    // A pull request counts only if it is the one this flow opened for the request.
+    if (record.pull_request !== pull) {
+      return { action: "ignored", reason: `#${pull} is not the pull request of #${issue}` };
+    }
+    if (record.pull_closed !== undefined) {
+      return { action: "ignored", reason: `#${pull} was closed by ${record.pull_closed} already` };
+    }
+    const pr = await deps.repo.getPull(pull);
+    if (pr?.state !== "closed" || pr.merged) {
+      return {
+        action: "ignored",
+        reason: `#${pull} is ${pr?.merged === true ? "merged" : "open"}`,
+      };
+    }
+    record = { ...record, pull_closed: "maintainer" };
+  } else if (record.pull_request !== undefined) {
     const pr = await deps.repo.getPull(record.pull_request);
     if (pr?.merged === true) return { action: "ignored", reason: `#${pr.number} was merged` };
-    if (pull === undefined && pr?.state === "open") {
-      await deps.repo.updatePull(pr.number, { state: "closed" });
-    }
+    record = (await withdraw(deps, issue, record, "the room request was closed")).record;
   }
   const { managing, gateway } = await deps.matrix();
   const left = await leaveIfOnlyChecked(deps, gateway, record);
-  await deps.api.updateIssueComment(found.id, closedComment(record, managing, left));
+  const body =
+    record.pull_closed === "maintainer" && pull !== undefined
+      ? rejectedComment(
+          { ...record, left: left || record.left === true },
+          left ? { managing } : undefined,
+        )
+      : closedComment(record, managing, left);
+  await deps.api.updateIssueComment(found.id, body);
   deps.log(`#${issue}: closed unmerged; ${left ? `left ${record.room_id}` : "nothing to leave"}.`);
   return { action: "closed", issue, left };
 }

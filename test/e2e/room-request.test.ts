@@ -3,8 +3,10 @@
 // like a runner does) drive `spaceform github request` against both homeservers and the local
 // GitHub stand-in. One comment per request lists every house rule as a checkbox and is updated
 // in place on /recheck; once every rule holds a pull request adds the entry (comments of the
-// manifest kept) and its plan is clean; closing a request or its pull request unmerged leaves the
-// room. Issue bodies and room names are hostile input.
+// manifest kept) and its plan is clean; a failing recheck closes it again and a passing one
+// reopens it; a branch a maintainer pushed to is left alone; closing a request unmerged, or a
+// maintainer closing its pull request (a rejection only a maintainer's /recheck undoes), leaves
+// the room. Issue bodies and room names are hostile input.
 import assert from "node:assert/strict";
 import { mdCode } from "../../src/text/markdown.ts";
 import { randomBytes } from "node:crypto";
@@ -13,7 +15,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { PLAN_MARKER } from "../../src/github/markers.ts";
-import { readRecord, REQUEST_MARKER } from "../../src/github/request-comment.ts";
+import {
+  readRecord,
+  REQUEST_MARKER,
+  withdrawnPullComment,
+} from "../../src/github/request-comment.ts";
 import { startFakeGitHub, type FakeGitHub } from "../fixtures/github/fake-github.ts";
 import { runAction, type ActionRun } from "../fixtures/github/run-action.ts";
 import { envFor, runCli, sdkClient } from "./apply.support.ts";
@@ -110,8 +116,8 @@ describe("room requests on GitHub (federation, end to end)", () => {
       repository,
     };
   };
-  /** `/recheck` from the request's author, unless `from` names someone else (association NONE). */
-  const request = (number: number, action: string, from?: string) =>
+  /** `/recheck` from the request's author, unless `from` names someone else (association NONE unless given). */
+  const request = (number: number, action: string, from?: string, association = "NONE") =>
     action === "recheck"
       ? actionRun({
           name: "issue_comment",
@@ -120,11 +126,53 @@ describe("room requests on GitHub (federation, end to end)", () => {
             comment: {
               body: " /recheck\n",
               user: { login: from ?? gh.issues.get(number)!.user },
-              author_association: "NONE",
+              author_association: association,
             },
           },
         })
       : actionRun({ name: "issues", payload: issuePayload(number, action) });
+  /** The event of the request's pull request closed unmerged (by a maintainer, or by the flow). */
+  const pullClosed = (number: number, issueNumber: number) =>
+    actionRun({
+      name: "pull_request",
+      payload: {
+        action: "closed",
+        pull_request: {
+          number,
+          merged: false,
+          head: {
+            ref: `spaceform/room-request-${issueNumber}`,
+            repo: { full_name: "community/spaces" },
+          },
+        },
+        repository,
+      },
+    });
+  /** Rooms the managing account is in, and rooms it is invited to, as its own sync shows them. */
+  const bots = async (): Promise<{ joined: string[]; invited: string[] }> => {
+    const r = await fetch(`${fw.world.hs.baseUrl}/_matrix/client/v3/sync?timeout=0`, {
+      headers: { authorization: `Bearer ${fw.world.bot.accessToken}` },
+    });
+    const rooms = ((await r.json()) as { rooms?: Record<string, Record<string, unknown>> }).rooms;
+    return {
+      joined: Object.keys(rooms?.["join"] ?? {}),
+      invited: Object.keys(rooms?.["invite"] ?? {}),
+    };
+  };
+  /** Sets or removes (url undefined) the room's avatar on B and waits until A sees it. */
+  async function setAvatar(room: string, url: string | undefined): Promise<void> {
+    await fw.memberClient.sendStateEvent(
+      room,
+      "m.room.avatar" as never,
+      (url ? { url } : {}) as never,
+    );
+    const client = sdkClient(fw.world.hs, fw.world.bot);
+    await eventually(
+      "the avatar change reaches A",
+      () => client.getStateEvent(room, "m.room.avatar", "").catch(() => ({})),
+      (c) => (c as { url?: string }).url === url,
+    );
+  }
   const actionRun = (event: { name: string; payload: unknown }) =>
     action({ command: "request" }, event);
   const requestComments = (issue: number) =>
@@ -286,6 +334,7 @@ policies:
       room_id: roomId,
       joined_for_check: true,
       pull_request: pull,
+      head_sha: gh.repository.branches.get(opened.head),
     });
     // The entry, with every comment and the rest of the file as they were.
     const edited = gh.repository.filesOn(opened.head).get("spaces/req.yaml");
@@ -358,25 +407,190 @@ policies:
     assert.equal(gh.repository.branches.get(`spaceform/room-request-${issue}`), branch);
   });
 
-  it("leaves the room when the pull request closes unmerged", async () => {
-    gh.repository.pulls.get(pull)!.state = "closed";
-    const run = await actionRun({
-      name: "pull_request",
-      payload: {
-        action: "closed",
-        pull_request: {
-          number: pull,
-          merged: false,
-          head: { ref: `spaceform/room-request-${issue}`, repo: { full_name: "community/spaces" } },
-        },
-        repository,
-      },
+  it("closes the pull request when a recheck fails, not as a rejection, and reopens it when every rule holds again", async () => {
+    const branch = `spaceform/room-request-${issue}`;
+    await setAvatar(roomId, undefined);
+    const failed = await request(issue, "recheck");
+    assert.equal(failed.outcome, "success", explain(failed));
+    assert.equal(failed.outputs["pull-request"], "");
+    assert.equal(gh.repository.pulls.get(pull)!.state, "closed");
+    const said = gh.comments.filter(
+      (c) => c.issue_number === pull && c.user === "github-actions[bot]",
+    );
+    assert.deepEqual(
+      said.filter((c) => !c.body.startsWith(PLAN_MARKER)).map((c) => c.body),
+      [withdrawnPullComment(issue, "the room no longer passes every house rule")],
+    );
+    assert.equal(
+      said.at(-1)!.body,
+      `spaceform closed this pull request: the room no longer passes every house rule (see the room request #${issue}). It reopens it when the request passes its check again.`,
+    );
+    const [comment] = requestComments(issue);
+    assert.ok(comment!.body.includes("- [ ] **require_avatar**"));
+    assert.ok(
+      comment!.body
+        .split("\n")
+        .includes(
+          `spaceform closed pull request #${pull}, as the room no longer passes the check; it reopens it once every rule holds again.`,
+        ),
+      comment!.body,
+    );
+    const closedRecord = {
+      room_id: roomId,
+      joined_for_check: true,
+      pull_request: pull,
+      head_sha: gh.repository.branches.get(branch),
+      pull_closed: "spaceform",
+    };
+    assert.deepEqual(readRecord(comment!.body), closedRecord);
+    // The workflow runs on the flow's own close too: that is no rejection, the room stays joined.
+    const closedRun = await pullClosed(pull, issue);
+    assert.equal(closedRun.outcome, "success", explain(closedRun));
+    assert.ok(closedRun.log.includes(`#${pull} was closed by spaceform already`), closedRun.log);
+    assert.equal(await membership(roomId), "join");
+    assert.deepEqual(readRecord(requestComments(issue)[0]!.body), closedRecord);
+    // The avatar is back: the same pull request reopens, its branch updated.
+    await setAvatar(roomId, `mxc://${fw.other.serverName}/logo2`);
+    const passed = await request(issue, "recheck");
+    assert.equal(passed.outcome, "success", explain(passed));
+    assert.equal(passed.outputs["pull-request"], String(pull));
+    assert.equal(gh.repository.pulls.size, 1);
+    assert.equal(gh.repository.pulls.get(pull)!.state, "open");
+    const body = requestComments(issue)[0]!.body;
+    assert.ok(body.includes(`Pull request #${pull} adds the room to the space`), body);
+    const head = gh.repository.branches.get(branch);
+    assert.notEqual(head, closedRecord.head_sha, "the flow wrote its entry again");
+    assert.deepEqual(readRecord(body), {
+      room_id: roomId,
+      joined_for_check: true,
+      pull_request: pull,
+      head_sha: head,
     });
+  });
+
+  it("leaves the branch and its pull request alone once a maintainer pushed to it", async () => {
+    const branch = `spaceform/room-request-${issue}`;
+    const flowSha = gh.repository.branches.get(branch)!;
+    const theirFiles = gh.repository.filesOn(branch);
+    theirFiles.set(
+      "spaces/req.yaml",
+      theirFiles.get("spaces/req.yaml")!.replace('order: "60"', 'order: "65"'),
+    );
+    const theirs = gh.repository.push(branch, theirFiles);
+    const pullBody = gh.repository.pulls.get(pull)!.body;
+    const changed = `A maintainer has changed the pull request (#${pull}); spaceform no longer updates it.`;
+    const berlin = (over: { key?: string; position?: string } = {}) =>
+      form({
+        room: roomId,
+        key: over.key ?? "chapter-berlin",
+        position: over.position ?? "60",
+        chapter: "chapters",
+      });
+    // The member moves the room (every rule holds): the branch stays the maintainer's.
+    gh.issues.get(issue)!.body = berlin({ position: "61" });
+    const moved = await request(issue, "edited");
+    assert.equal(moved.outcome, "success", explain(moved));
+    assert.equal(moved.outputs["pull-request"], "");
+    assert.equal(gh.repository.branches.get(branch), theirs);
+    assert.deepEqual(gh.repository.filesOn(branch), theirFiles);
+    assert.equal(gh.repository.pulls.get(pull)!.body, pullBody);
+    assert.ok(
+      requestComments(issue)[0]!.body.split("\n").includes(changed),
+      requestComments(issue)[0]!.body,
+    );
+    assert.equal(readRecord(requestComments(issue)[0]!.body)?.head_sha, flowSha);
+    // A form with mistakes does not close it either.
+    const pullComments = gh.comments.filter((c) => c.issue_number === pull).length;
+    gh.issues.get(issue)!.body = berlin({ key: "Chapter Berlin" });
+    const broken = await request(issue, "edited");
+    assert.equal(broken.outcome, "success", explain(broken));
+    assert.equal(gh.repository.pulls.get(pull)!.state, "open");
+    assert.equal(gh.repository.branches.get(branch), theirs);
+    assert.equal(gh.comments.filter((c) => c.issue_number === pull).length, pullComments);
+    assert.ok(
+      requestComments(issue)[0]!.body.split("\n").includes(changed),
+      requestComments(issue)[0]!.body,
+    );
+    // The maintainer takes their commit back: the branch is the flow's to update again.
+    gh.repository.branches.set(branch, flowSha);
+    gh.issues.get(issue)!.body = berlin();
+    const resumed = await request(issue, "edited");
+    assert.equal(resumed.outcome, "success", explain(resumed));
+    assert.equal(resumed.outputs["pull-request"], String(pull));
+    const head = gh.repository.branches.get(branch)!;
+    assert.notEqual(head, flowSha);
+    assert.equal(readRecord(requestComments(issue)[0]!.body)?.head_sha, head);
+    assert.ok(gh.repository.filesOn(branch).get("spaces/req.yaml")!.includes('order: "60"'));
+  });
+
+  it("leaves the room when a maintainer closes the pull request unmerged, and records the rejection", async () => {
+    gh.repository.pulls.get(pull)!.state = "closed";
+    const run = await pullClosed(pull, issue);
     assert.equal(run.outcome, "success", explain(run));
     assert.equal(await membership(roomId), "leave");
     const [comment] = requestComments(issue);
-    assert.ok(comment?.body.includes("left"));
-    assert.equal(readRecord(comment!.body)?.left, true);
+    assert.deepEqual(comment!.body.split("\n").slice(2), [
+      "### Room request: the pull request was closed",
+      "",
+      `A maintainer closed the pull request (#${pull}) without merging it, so the room is not added; ask them to reopen it. A maintainer's \`/recheck\` comment here checks the room again.`,
+      "",
+      `${mdCode(bot)} left ${mdCode(roomId)}, which it had joined only to check it.`,
+    ]);
+    assert.deepEqual(readRecord(comment!.body), {
+      room_id: roomId,
+      joined_for_check: true,
+      pull_request: pull,
+      head_sha: gh.repository.branches.get(`spaceform/room-request-${issue}`),
+      pull_closed: "maintainer",
+      left: true,
+    });
+  });
+
+  it("answers the member's later checks with the rejection; a maintainer's /recheck checks again", async () => {
+    // The member invites the managing account again (once B saw it leave), so a check could join.
+    await eventually(
+      "the leave reaches B",
+      () => fw.memberClient.getStateEvent(roomId, "m.room.member", bot),
+      (c) => (c as { membership?: string }).membership === "leave",
+    );
+    await fw.memberClient.invite(roomId, bot);
+    await eventually(
+      "the invite reaches A",
+      () => bots(),
+      (b) => b.invited.includes(roomId),
+    );
+    const before = readRecord(requestComments(issue)[0]!.body);
+    const answer = [
+      "### Room request: the pull request was closed",
+      "",
+      `A maintainer closed the pull request (#${pull}) without merging it, so the room is not added; ask them to reopen it. A maintainer's \`/recheck\` comment here checks the room again.`,
+    ];
+    // The member's /recheck, edit, and /recheck as a collaborator of the repository alike.
+    for (const run of [
+      await request(issue, "recheck"),
+      await request(issue, "edited"),
+      await request(issue, "recheck", "member", "COLLABORATOR"),
+    ]) {
+      assert.equal(run.outcome, "success", explain(run));
+      assert.equal(run.outputs["pull-request"], "");
+      assert.deepEqual(requestComments(issue)[0]!.body.split("\n").slice(2), answer);
+      assert.deepEqual(readRecord(requestComments(issue)[0]!.body), before);
+      assert.equal(gh.repository.pulls.size, 1, "no new pull request");
+      assert.equal(gh.repository.pulls.get(pull)!.state, "closed");
+      assert.equal((await bots()).joined.includes(roomId), false, "no join");
+    }
+    const undone = await request(issue, "recheck", "maintainer", "MEMBER");
+    assert.equal(undone.outcome, "success", explain(undone));
+    assert.equal(undone.outputs["pull-request"], String(pull));
+    assert.equal(gh.repository.pulls.size, 1);
+    assert.equal(gh.repository.pulls.get(pull)!.state, "open", "the same pull request reopened");
+    assert.equal(await membership(roomId), "join");
+    assert.deepEqual(readRecord(requestComments(issue)[0]!.body), {
+      room_id: roomId,
+      joined_for_check: true,
+      pull_request: pull,
+      head_sha: gh.repository.branches.get(`spaceform/room-request-${issue}`),
+    });
   });
 
   it("leaves the room when a request closes unmerged, and ignores a forged pull request", async () => {
@@ -387,18 +601,7 @@ policies:
     assert.equal((await request(n, "opened")).outcome, "success");
     assert.equal(await membership(other), "join");
     // A pull request from a branch that looks like the flow's, but is not the request's.
-    const forged = await actionRun({
-      name: "pull_request",
-      payload: {
-        action: "closed",
-        pull_request: {
-          number: 999,
-          merged: false,
-          head: { ref: `spaceform/room-request-${n}`, repo: { full_name: "community/spaces" } },
-        },
-        repository,
-      },
-    });
+    const forged = await pullClosed(999, n);
     assert.equal(forged.outcome, "success", explain(forged));
     assert.equal(
       await membership(other),

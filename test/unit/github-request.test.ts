@@ -5,7 +5,13 @@ import assert from "node:assert/strict";
 import { addRoomEntry } from "../../src/github/manifest-edit.ts";
 import { parseRoomRequest } from "../../src/github/request-form.ts";
 import { requestEvent } from "../../src/github/request-event.ts";
-import { pullRequestText } from "../../src/github/request-comment.ts";
+import {
+  formProblemsComment,
+  pullRequestText,
+  readRecord,
+  recordLine,
+} from "../../src/github/request-comment.ts";
+import { isFlowPull } from "../../src/github/request-pull.ts";
 import type { RoomId } from "../../src/matrix/ids.ts";
 import { entry, manifest } from "../support/builders.ts";
 
@@ -173,6 +179,7 @@ describe("which events the request flow acts on", () => {
         kind: "check",
         issue: 7,
         body: "b",
+        maintainer: false,
       });
     }
     assert.equal(
@@ -209,10 +216,13 @@ describe("which events the request flow acts on", () => {
         }),
         "room-request",
       );
+    const check = (maintainer: boolean) => ({ kind: "check", issue: 7, body: "b", maintainer });
     for (const association of ["OWNER", "MEMBER", "COLLABORATOR"]) {
-      assert.equal(recheck(association, "maintainer").kind, "check", association);
+      assert.deepEqual(recheck(association, "maintainer"), check(true), association);
+      // The member who asked is not a maintainer of their own request, whatever their role.
+      assert.deepEqual(recheck(association, "requester"), check(false), association);
     }
-    assert.equal(recheck("NONE", "requester").kind, "check", "the request's author");
+    assert.deepEqual(recheck("NONE", "requester"), check(false), "the request's author");
     for (const association of ["NONE", "CONTRIBUTOR", "FIRST_TIMER", "FIRST_TIME_CONTRIBUTOR"]) {
       assert.deepEqual(recheck(association, "stranger"), {
         kind: "ignore",
@@ -289,5 +299,53 @@ describe("the pull request that adds the room", () => {
       text.body.split("\n")[0],
       "Adds the room `!abc:uni.example` as `berlin` in the chapter `chapters`, as requested in #3, whose every house rule held when it was checked.",
     );
+  });
+});
+
+describe("the request record", () => {
+  const SHA = "0123456789abcdef0123456789abcdef01234567";
+  const read = (fields: Record<string, unknown>) =>
+    readRecord(formProblemsComment([], fields as never));
+  it("reads back every field the flow writes", () => {
+    const record = {
+      room_id: ROOM,
+      joined_for_check: true,
+      pull_request: 12,
+      head_sha: SHA,
+      pull_closed: "maintainer" as const,
+      left: true,
+    };
+    assert.deepEqual(readRecord(`x\n${recordLine(record)}\n`), record);
+  });
+
+  it("drops a field of the wrong shape instead of trusting it", () => {
+    assert.deepEqual(
+      read({
+        room_id: ROOM,
+        joined_for_check: "yes",
+        pull_request: 1.5,
+        head_sha: `${SHA.slice(1)}\n`,
+        pull_closed: "member",
+        left: 1,
+      }),
+      { room_id: ROOM, joined_for_check: false },
+    );
+    assert.deepEqual(read({ room_id: ROOM, joined_for_check: true, pull_request: -3 }), {
+      room_id: ROOM,
+      joined_for_check: true,
+    });
+    assert.equal(read({ joined_for_check: true }), undefined);
+  });
+});
+
+describe("which pull request is the flow's", () => {
+  const here = { owner: "community", repo: "spaces" };
+  it("only one from the request's own branch in this repository", () => {
+    const pr = (head: string, headRepo: string) => isFlowPull({ head, headRepo }, 7, here);
+    assert.equal(pr("spaceform/room-request-7", "community/spaces"), true);
+    assert.equal(pr("spaceform/room-request-7", "fork/spaces"), false, "a fork's branch");
+    assert.equal(pr("spaceform/room-request-7", ""), false, "a deleted fork's");
+    assert.equal(pr("spaceform/room-request-8", "community/spaces"), false, "another request's");
+    assert.equal(pr("feature", "community/spaces"), false);
   });
 });

@@ -1,0 +1,157 @@
+/**
+ * The room request's pull request (docs/github.md, "Members add their own rooms"): proposed on
+ * the branch `spaceform/room-request-N` once every rule holds, closed again when a later check
+ * fails, reopened when it passes again. The flow touches only its own: a pull request whose
+ * number the record names and whose head is the flow's branch of this repository, and a branch
+ * whose head is the commit the flow last wrote there (the record's `head_sha`). A maintainer's
+ * commit on the branch, or any other, is left alone.
+ */
+import type { Manifest } from "../manifest/model.ts";
+import type { RoomId } from "../matrix/ids.ts";
+import type { GitHubContext } from "./context.ts";
+import { addRoomEntry } from "./manifest-edit.ts";
+import type { PullState, RepoApi } from "./repo-api.ts";
+import {
+  pullRequestText,
+  withdrawnPullComment,
+  type PullNote,
+  type RequestRecord,
+} from "./request-comment.ts";
+import type { RoomRequest } from "./request-form.ts";
+
+export const branchFor = (issue: number): string => `spaceform/room-request-${issue}`;
+
+export interface PullDeps {
+  repo: RepoApi;
+  ctx: Pick<GitHubContext, "event" | "owner" | "repo">;
+  log: (line: string) => void;
+}
+
+export type Proposed =
+  | { number: number; url: string; created: boolean; headSha: string }
+  | { problem: string }
+  | { changed: number };
+
+/** The flow's own pull request for the request: from its branch, in this repository. */
+export function isFlowPull(
+  pull: Pick<PullState, "head" | "headRepo">,
+  issue: number,
+  repository: { owner: string; repo: string },
+): boolean {
+  return (
+    pull.head === branchFor(issue) && pull.headRepo === `${repository.owner}/${repository.repo}`
+  );
+}
+
+/** The request's branch: absent, at the flow's last commit, or changed by someone else. */
+async function branchState(
+  repo: RepoApi,
+  issue: number,
+  record: RequestRecord | undefined,
+): Promise<"absent" | "own" | "changed"> {
+  const head = await repo.branchSha(branchFor(issue));
+  if (head === null) return "absent";
+  return head === record?.head_sha ? "own" : "changed";
+}
+
+/**
+ * The request's branch at the default branch's head plus the new entry, and its pull request:
+ * the recorded one, reopened if spaceform (or a maintainer's undone rejection) closed it, or a
+ * new one. Nothing moves when the branch holds a commit the flow did not write.
+ */
+export async function propose(
+  deps: PullDeps,
+  input: {
+    manifest: Manifest;
+    request: RoomRequest;
+    roomId: RoomId;
+    issue: number;
+    record: RequestRecord | undefined;
+  },
+): Promise<Proposed> {
+  const { repo } = deps;
+  const { manifest, request, roomId, issue, record } = input;
+  const base = defaultBranch(deps.ctx);
+  const path = manifest.file.replace(/^\.\//, "");
+  const baseSha = await repo.branchSha(base);
+  const current = await repo.getFile(path, base);
+  if (baseSha === null || current === null) {
+    return { problem: `${path} is not on the branch ${base}.` };
+  }
+  const edit = addRoomEntry(current.text, manifest, {
+    key: request.key,
+    id: roomId,
+    order: request.order,
+    ...(request.chapter !== undefined ? { chapter: request.chapter } : {}),
+  });
+  if (!edit.ok) return { problem: edit.problem };
+  const branch = branchFor(issue);
+  const state = await branchState(repo, issue, record);
+  if (state === "changed") {
+    if (record?.pull_request !== undefined) return { changed: record.pull_request };
+    return {
+      problem: `the branch ${branch} has commits spaceform did not write; a maintainer can delete it to let spaceform start over.`,
+    };
+  }
+  // Reopened before the branch moves: GitHub keeps a pull request closed once its branch was
+  // force-pushed while it was closed.
+  if (record?.pull_request !== undefined && record.pull_closed !== undefined && state === "own") {
+    const pr = await repo.getPull(record.pull_request);
+    if (pr?.state === "closed" && !pr.merged && isFlowPull(pr, issue, deps.ctx)) {
+      const reopened = await repo.reopenPull(pr.number);
+      deps.log(`#${issue}: ${reopened ? "reopened" : "could not reopen"} #${pr.number}`);
+    }
+  }
+  await repo.setBranch(branch, baseSha);
+  const { commit } = await repo.putFile({
+    path,
+    branch,
+    text: edit.text,
+    message: `Add the room ${request.key} (requested in #${issue})`,
+  });
+  const { title, body } = pullRequestText({
+    key: request.key,
+    roomId,
+    issue,
+    ...(request.chapter !== undefined ? { chapter: request.chapter } : {}),
+  });
+  const [open] = await repo.openPullsFrom(branch);
+  if (open) {
+    await repo.updatePull(open.number, { title, body });
+    return { number: open.number, url: open.url, created: false, headSha: commit };
+  }
+  const created = await repo.createPull({ title, body, head: branch, base });
+  return { number: created.number, url: created.url, created: true, headSha: commit };
+}
+
+/**
+ * Closes the request's open pull request when the request no longer passes (`reason`, one of the
+ * flow's own sentences), with a comment saying why, and records that spaceform closed it. A pull
+ * request that is not the flow's is not touched; one whose branch a maintainer has changed is
+ * left open, and the note says so.
+ */
+export async function withdraw(
+  deps: PullDeps,
+  issue: number,
+  record: RequestRecord,
+  reason: string,
+): Promise<{ record: RequestRecord; note?: PullNote }> {
+  if (record.pull_request === undefined || record.pull_closed !== undefined) return { record };
+  const pr = await deps.repo.getPull(record.pull_request);
+  if (pr?.state !== "open" || !isFlowPull(pr, issue, deps.ctx)) return { record };
+  if ((await branchState(deps.repo, issue, record)) !== "own") {
+    return { record, note: { kind: "changed", number: pr.number } };
+  }
+  await deps.repo.commentOnPull(pr.number, withdrawnPullComment(issue, reason));
+  await deps.repo.updatePull(pr.number, { state: "closed" });
+  deps.log(`#${issue}: closed #${pr.number}: ${reason}`);
+  return {
+    record: { ...record, pull_closed: "spaceform" },
+    note: { kind: "withdrawn", number: pr.number },
+  };
+}
+
+function defaultBranch(ctx: Pick<GitHubContext, "event">): string {
+  const repository = ctx.event["repository"] as { default_branch?: unknown } | undefined;
+  return typeof repository?.default_branch === "string" ? repository.default_branch : "main";
+}
