@@ -136,7 +136,11 @@ export async function withdraw(
   record: RequestRecord,
   reason: string,
 ): Promise<{ record: RequestRecord; note?: PullNote }> {
-  if (record.pull_request === undefined || record.pull_closed !== undefined) return { record };
+  if (record.pull_request === undefined) return { record };
+  if (record.pull_closed === "spaceform") {
+    return { record, note: { kind: "withdrawn", number: record.pull_request } };
+  }
+  if (record.pull_closed !== undefined) return { record };
   const pr = await deps.repo.getPull(record.pull_request);
   if (pr?.state !== "open" || !isFlowPull(pr, issue, deps.ctx)) return { record };
   if ((await branchState(deps.repo, issue, record)) !== "own") {
@@ -149,6 +153,21 @@ export async function withdraw(
     record: { ...record, pull_closed: "spaceform" },
     note: { kind: "withdrawn", number: pr.number },
   };
+}
+
+/**
+ * The record with a maintainer's close of the flow's pull request that no run recorded yet (the
+ * run of its `closed` event was cancelled, or failed): a rejection all the same.
+ */
+export async function noticeRejection(
+  deps: PullDeps,
+  issue: number,
+  record: RequestRecord,
+): Promise<RequestRecord> {
+  if (record.pull_request === undefined || record.pull_closed !== undefined) return record;
+  const pr = await deps.repo.getPull(record.pull_request);
+  if (pr?.state !== "closed" || pr.merged || !isFlowPull(pr, issue, deps.ctx)) return record;
+  return { ...record, pull_closed: "maintainer" };
 }
 
 function defaultBranch(ctx: Pick<GitHubContext, "event">): string {

@@ -32,7 +32,7 @@ import {
 import { parseRoomRequest } from "./request-form.ts";
 import { requestEvent, type RequestEvent } from "./request-event.ts";
 import { claimedRoom } from "./request-claim.ts";
-import { propose, withdraw } from "./request-pull.ts";
+import { noticeRejection, propose, withdraw } from "./request-pull.ts";
 
 export const REQUEST_LABEL = "room-request";
 
@@ -73,6 +73,7 @@ async function check(
   const { api, commentAuthor } = deps;
   const issue = event.issue;
   let previous = await previousRecord(deps, issue);
+  if (previous) previous = await noticeRejection(deps, issue, previous);
   if (previous?.pull_closed === "maintainer") {
     if (!event.maintainer) {
       await upsertComment(api, issue, REQUEST_MARKER, commentAuthor, rejectedComment(previous));

@@ -585,12 +585,25 @@ policies:
     assert.equal(gh.repository.pulls.size, 1);
     assert.equal(gh.repository.pulls.get(pull)!.state, "open", "the same pull request reopened");
     assert.equal(await membership(roomId), "join");
-    assert.deepEqual(readRecord(requestComments(issue)[0]!.body), {
+    const reopened = {
       room_id: roomId,
       joined_for_check: true,
       pull_request: pull,
       head_sha: gh.repository.branches.get(`spaceform/room-request-${issue}`),
+    };
+    assert.deepEqual(readRecord(requestComments(issue)[0]!.body), reopened);
+    // Closed again by a maintainer, its event's run lost (a newer run cancelled it while pending):
+    // the member's next check sees the closed pull request and answers with the rejection.
+    gh.repository.pulls.get(pull)!.state = "closed";
+    const lost = await request(issue, "recheck");
+    assert.equal(lost.outcome, "success", explain(lost));
+    assert.deepEqual(requestComments(issue)[0]!.body.split("\n").slice(2), answer);
+    assert.deepEqual(readRecord(requestComments(issue)[0]!.body), {
+      ...reopened,
+      pull_closed: "maintainer",
     });
+    assert.equal(gh.repository.pulls.size, 1, "no new pull request");
+    assert.equal(gh.repository.pulls.get(pull)!.state, "closed");
   });
 
   it("leaves the room when a request closes unmerged, and ignores a forged pull request", async () => {
