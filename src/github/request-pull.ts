@@ -170,6 +170,25 @@ export async function noticeRejection(
   return { ...record, pull_closed: "maintainer" };
 }
 
+/** The record's fields about the pull request, carried from one check to the next. */
+export function pullFields(record: RequestRecord | undefined): Partial<RequestRecord> {
+  if (!record) return {};
+  const { pull_request, head_sha, pull_closed } = record;
+  return {
+    ...(pull_request !== undefined ? { pull_request } : {}),
+    ...(head_sha !== undefined ? { head_sha } : {}),
+    ...(pull_closed !== undefined ? { pull_closed } : {}),
+  };
+}
+
+export const withdrawIf = async (
+  deps: PullDeps,
+  issue: number,
+  record: RequestRecord | undefined,
+  reason: string,
+): Promise<{ record?: RequestRecord; note?: PullNote }> =>
+  record ? withdraw(deps, issue, record, reason) : {};
+
 function defaultBranch(ctx: Pick<GitHubContext, "event">): string {
   const repository = ctx.event["repository"] as { default_branch?: unknown } | undefined;
   return typeof repository?.default_branch === "string" ? repository.default_branch : "main";

@@ -32,7 +32,7 @@ import {
 import { parseRoomRequest } from "./request-form.ts";
 import { requestEvent, type RequestEvent } from "./request-event.ts";
 import { claimedRoom } from "./request-claim.ts";
-import { noticeRejection, propose, withdraw } from "./request-pull.ts";
+import { noticeRejection, pullFields, propose, withdraw, withdrawIf } from "./request-pull.ts";
 
 export const REQUEST_LABEL = "room-request";
 
@@ -72,16 +72,11 @@ async function check(
 ): Promise<RequestOutcome> {
   const { api, commentAuthor } = deps;
   const issue = event.issue;
-  let previous = await previousRecord(deps, issue);
-  if (previous) previous = await noticeRejection(deps, issue, previous);
+  const recorded = await previousRecord(deps, issue);
+  let previous = recorded && (await noticeRejection(deps, issue, recorded));
   if (previous?.pull_closed === "maintainer") {
-    if (!event.maintainer) {
-      await upsertComment(api, issue, REQUEST_MARKER, commentAuthor, rejectedComment(previous));
-      deps.log(
-        `#${issue}: a maintainer closed the pull request; only a maintainer's /recheck checks it again.`,
-      );
-      return { action: "rejected", issue };
-    }
+    if (!event.maintainer)
+      return rejected(deps, issue, previous, recorded?.pull_closed === undefined);
     // A maintainer's /recheck undoes the rejection: the pull request is spaceform's to reopen.
     previous = { ...previous, pull_closed: "spaceform" };
   }
@@ -102,9 +97,12 @@ async function check(
   }
   if (!form.ok || manifest === undefined) {
     // The record stays: a room joined for an earlier check is still left when the request closes.
-    const { record, note } = previous
-      ? await withdraw(deps, issue, previous, "the request form has mistakes")
-      : { record: undefined, note: undefined };
+    const { record, note } = await withdrawIf(
+      deps,
+      issue,
+      previous,
+      "the request form has mistakes",
+    );
     const body = formProblemsComment(problems, record, note);
     await upsertComment(api, issue, REQUEST_MARKER, commentAuthor, body);
     deps.log(`#${issue}: the form needs a fix (${problems.length} problem(s)).`);
@@ -190,24 +188,28 @@ async function check(
   return { action: "checked", issue, ok: report.ok, ...(pull ? { pullRequest: pull.number } : {}) };
 }
 
-/** The record's fields about the pull request, carried from one check to the next. */
-function pullFields(record: RequestRecord | undefined): Partial<RequestRecord> {
-  if (!record) return {};
-  const { pull_request, head_sha, pull_closed } = record;
-  return {
-    ...(pull_request !== undefined ? { pull_request } : {}),
-    ...(head_sha !== undefined ? { head_sha } : {}),
-    ...(pull_closed !== undefined ? { pull_closed } : {}),
-  };
-}
-
-const withdrawIf = async (
+/**
+ * The answer to the member's check after a maintainer closed the pull request. When this run is
+ * the first to see that close (its own event's run was lost), it leaves the room as that run would.
+ */
+async function rejected(
   deps: RequestDeps,
   issue: number,
-  record: RequestRecord | undefined,
-  reason: string,
-): Promise<{ record?: RequestRecord; note?: PullNote }> =>
-  record ? withdraw(deps, issue, record, reason) : {};
+  record: RequestRecord,
+  noticed: boolean,
+): Promise<RequestOutcome> {
+  let left: { managing: UserId } | undefined;
+  if (noticed) {
+    const { gateway, managing } = await deps.matrix();
+    if (await leaveIfOnlyChecked(deps, gateway, record)) left = { managing };
+  }
+  const body = rejectedComment({ ...record, ...(left ? { left: true } : {}) }, left);
+  await upsertComment(deps.api, issue, REQUEST_MARKER, deps.commentAuthor, body);
+  deps.log(
+    `#${issue}: a maintainer closed the pull request; only a maintainer's /recheck checks it again.`,
+  );
+  return { action: "rejected", issue };
+}
 
 async function previousRecord(
   deps: RequestDeps,

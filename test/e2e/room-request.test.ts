@@ -595,13 +595,20 @@ policies:
     // Closed again by a maintainer, its event's run lost (a newer run cancelled it while pending):
     // the member's next check sees the closed pull request and answers with the rejection.
     gh.repository.pulls.get(pull)!.state = "closed";
+    // It leaves the room, as the lost run would have.
     const lost = await request(issue, "recheck");
     assert.equal(lost.outcome, "success", explain(lost));
-    assert.deepEqual(requestComments(issue)[0]!.body.split("\n").slice(2), answer);
+    assert.deepEqual(requestComments(issue)[0]!.body.split("\n").slice(2), [
+      ...answer,
+      "",
+      `${mdCode(bot)} left ${mdCode(roomId)}, which it had joined only to check it.`,
+    ]);
     assert.deepEqual(readRecord(requestComments(issue)[0]!.body), {
       ...reopened,
       pull_closed: "maintainer",
+      left: true,
     });
+    assert.equal(await membership(roomId), "leave");
     assert.equal(gh.repository.pulls.size, 1, "no new pull request");
     assert.equal(gh.repository.pulls.get(pull)!.state, "closed");
   });
