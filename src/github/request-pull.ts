@@ -136,13 +136,14 @@ export async function withdraw(
   record: RequestRecord,
   reason: string,
 ): Promise<{ record: RequestRecord; note?: PullNote }> {
-  if (record.pull_request === undefined) return { record };
-  if (record.pull_closed === "spaceform") {
-    return { record, note: { kind: "withdrawn", number: record.pull_request } };
-  }
-  if (record.pull_closed !== undefined) return { record };
+  if (record.pull_request === undefined || record.pull_closed === "maintainer") return { record };
   const pr = await deps.repo.getPull(record.pull_request);
-  if (pr?.state !== "open" || !isFlowPull(pr, issue, deps.ctx)) return { record };
+  if (!pr || !isFlowPull(pr, issue, deps.ctx)) return { record };
+  if (pr.state === "closed") {
+    // Closed by an earlier check: the comment keeps saying so.
+    const withdrawn = record.pull_closed === "spaceform" && !pr.merged;
+    return withdrawn ? { record, note: { kind: "withdrawn", number: pr.number } } : { record };
+  }
   if ((await branchState(deps.repo, issue, record)) !== "own") {
     return { record, note: { kind: "changed", number: pr.number } };
   }

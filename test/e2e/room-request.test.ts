@@ -449,6 +449,19 @@ policies:
     assert.ok(closedRun.log.includes(`#${pull} was closed by spaceform already`), closedRun.log);
     assert.equal(await membership(roomId), "join");
     assert.deepEqual(readRecord(requestComments(issue)[0]!.body), closedRecord);
+    // Another failing check says so again, and closes or comments nothing more.
+    const pullComments = gh.comments.filter((c) => c.issue_number === pull).length;
+    const still = await request(issue, "recheck");
+    assert.equal(still.outcome, "success", explain(still));
+    assert.ok(
+      requestComments(issue)[0]!
+        .body.split("\n")
+        .includes(
+          `spaceform closed pull request #${pull}, as the room no longer passes the check; it reopens it once every rule holds again.`,
+        ),
+    );
+    assert.deepEqual(readRecord(requestComments(issue)[0]!.body), closedRecord);
+    assert.equal(gh.comments.filter((c) => c.issue_number === pull).length, pullComments);
     // The avatar is back: the same pull request reopens, its branch updated.
     await setAvatar(roomId, `mxc://${fw.other.serverName}/logo2`);
     const passed = await request(issue, "recheck");
