@@ -148,16 +148,12 @@ describe("room requests on GitHub (federation, end to end)", () => {
         repository,
       },
     });
-  /** Rooms the managing account is in, and rooms it is invited to, as its own sync shows them. */
-  const bots = async (): Promise<{ joined: string[]; invited: string[] }> => {
-    const r = await fetch(`${fw.world.hs.baseUrl}/_matrix/client/v3/sync?timeout=0`, {
+  /** The rooms the managing account is in (`/joined_rooms`, which no sync cache answers). */
+  const joinedRooms = async (): Promise<string[]> => {
+    const r = await fetch(`${fw.world.hs.baseUrl}/_matrix/client/v3/joined_rooms`, {
       headers: { authorization: `Bearer ${fw.world.bot.accessToken}` },
     });
-    const rooms = ((await r.json()) as { rooms?: Record<string, Record<string, unknown>> }).rooms;
-    return {
-      joined: Object.keys(rooms?.["join"] ?? {}),
-      invited: Object.keys(rooms?.["invite"] ?? {}),
-    };
+    return ((await r.json()) as { joined_rooms: string[] }).joined_rooms;
   };
   /** Sets or removes (url undefined) the room's avatar on B and waits until A sees it. */
   async function setAvatar(room: string, url: string | undefined): Promise<void> {
@@ -186,12 +182,15 @@ describe("room requests on GitHub (federation, end to end)", () => {
   };
 
   /** A room on B by the member (room version 12: the member is its creator), inviting A's account. */
-  async function memberRoom(name: string): Promise<string> {
+  async function memberRoom(name: string, avatar?: string): Promise<string> {
     const { room_id } = await fw.memberClient.createRoom({
       name,
       room_version: "12",
       invite: [bot],
       power_level_content_override: { users: { [bot]: 100 } },
+      ...(avatar !== undefined
+        ? { initial_state: [{ type: "m.room.avatar", state_key: "", content: { url: avatar } }] }
+        : {}),
     });
     return room_id;
   }
@@ -560,18 +559,14 @@ policies:
   });
 
   it("answers the member's later checks with the rejection; a maintainer's /recheck checks again", async () => {
-    // The member invites the managing account again (once B saw it leave), so a check could join.
+    // The member invites the managing account again (once B saw it leave), so a check could join:
+    // the invite reaches A before B's invite call returns (federation's /invite is synchronous).
     await eventually(
       "the leave reaches B",
       () => fw.memberClient.getStateEvent(roomId, "m.room.member", bot),
       (c) => (c as { membership?: string }).membership === "leave",
     );
     await fw.memberClient.invite(roomId, bot);
-    await eventually(
-      "the invite reaches A",
-      () => bots(),
-      (b) => b.invited.includes(roomId),
-    );
     const before = readRecord(requestComments(issue)[0]!.body);
     const answer = [
       "### Room request: the pull request was closed",
@@ -590,7 +585,7 @@ policies:
       assert.deepEqual(readRecord(requestComments(issue)[0]!.body), before);
       assert.equal(gh.repository.pulls.size, 1, "no new pull request");
       assert.equal(gh.repository.pulls.get(pull)!.state, "closed");
-      assert.equal((await bots()).joined.includes(roomId), false, "no join");
+      assert.equal((await joinedRooms()).includes(roomId), false, "no join");
     }
     const undone = await request(issue, "recheck", "maintainer", "MEMBER");
     assert.equal(undone.outcome, "success", explain(undone));
@@ -663,6 +658,48 @@ policies:
       joined_for_check: true,
       left: true,
     });
+  });
+
+  it("closes the pull request, saying why, when the request closes; reopening the request reopens it", async () => {
+    const room = await memberRoom("deRSE-chapter-hamburg", `mxc://${fw.other.serverName}/hamburg`);
+    const n = openRequest(
+      form({ room, key: "chapter-hamburg", position: "75", chapter: "chapters" }),
+    );
+    const opened = await request(n, "opened");
+    assert.equal(opened.outcome, "success", explain(opened));
+    const p = Number(opened.outputs["pull-request"]);
+    assert.equal(gh.repository.pulls.get(p)?.head, `spaceform/room-request-${n}`);
+    gh.issues.get(n)!.state = "closed";
+    const closed = await request(n, "closed");
+    assert.equal(closed.outcome, "success", explain(closed));
+    assert.equal(gh.repository.pulls.get(p)!.state, "closed");
+    assert.deepEqual(
+      gh.comments.filter((c) => c.issue_number === p).map((c) => c.body),
+      [withdrawnPullComment(n, "the room request was closed")],
+    );
+    assert.equal(await membership(room), "leave");
+    const record = readRecord(requestComments(n)[0]!.body);
+    assert.equal(record?.pull_closed, "spaceform");
+    assert.equal(record.left, true);
+    // The run of that close's own event changes nothing.
+    const event = await pullClosed(p, n);
+    assert.equal(event.outcome, "success", explain(event));
+    assert.deepEqual(readRecord(requestComments(n)[0]!.body), record);
+    // The member reopens the request (and invites the managing account again): the same pull
+    // request reopens.
+    await eventually(
+      "the leave reaches B",
+      () => fw.memberClient.getStateEvent(room, "m.room.member", bot),
+      (c) => (c as { membership?: string }).membership === "leave",
+    );
+    await fw.memberClient.invite(room, bot);
+    gh.issues.get(n)!.state = "open";
+    const reopened = await request(n, "reopened");
+    assert.equal(reopened.outcome, "success", explain(reopened));
+    assert.equal(reopened.outputs["pull-request"], String(p));
+    assert.equal(gh.repository.pulls.get(p)!.state, "open");
+    assert.equal(await membership(room), "join");
+    assert.equal(readRecord(requestComments(n)[0]!.body)?.pull_closed, undefined);
   });
 
   it("answers a request for a room already in the space without its details, and stays in it", async () => {
