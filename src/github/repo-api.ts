@@ -22,6 +22,8 @@ export interface PullState {
   /** Its head branch, and the repository (`owner/name`) that branch is in ("" when deleted). */
   head: string;
   headRepo: string;
+  /** The login of the account that opened it. */
+  author: string;
 }
 
 export interface RepoApi {
@@ -114,6 +116,7 @@ export async function createRepoApi(
           head: p.head.ref,
           // null when the fork it came from was deleted, whatever the types say
           headRepo: (p.head.repo as { full_name: string } | null)?.full_name ?? "",
+          author: p.user.login,
         };
       } catch (err) {
         if (status(err) === 404) return null;

@@ -25,12 +25,15 @@ export interface PullDeps {
   repo: RepoApi;
   ctx: Pick<GitHubContext, "event" | "owner" | "repo">;
   log: (line: string) => void;
+  /** The flow's own account (`github-actions[bot]`): the author of its pull requests. */
+  commentAuthor: string;
 }
 
 export type Proposed =
   | { number: number; url: string; created: boolean; headSha: string }
   | { problem: string }
-  | { changed: number };
+  | { changed: number }
+  | { rejected: number };
 
 /** The flow's own pull request for the request: from its branch, in this repository. */
 export function isFlowPull(
@@ -41,6 +44,17 @@ export function isFlowPull(
   return (
     pull.head === branchFor(issue) && pull.headRepo === `${repository.owner}/${repository.repo}`
   );
+}
+
+/** The recorded pull request, if it is the flow's own: from its branch, opened by its account. */
+async function recordedPull(
+  deps: PullDeps,
+  issue: number,
+  record: RequestRecord | undefined,
+): Promise<PullState | null> {
+  if (record?.pull_request === undefined) return null;
+  const pr = await deps.repo.getPull(record.pull_request);
+  return pr && isFlowPull(pr, issue, deps.ctx) && pr.author === deps.commentAuthor ? pr : null;
 }
 
 /** The request's branch: absent, at the flow's last commit, or changed by someone else. */
@@ -93,14 +107,29 @@ export async function propose(
       problem: `the branch ${branch} has commits spaceform did not write; a maintainer can delete it to let spaceform start over.`,
     };
   }
+  let ours = await recordedPull(deps, issue, record);
+  // Closed while this check ran, by someone else than spaceform: a maintainer's rejection, and
+  // the branch stays as it is.
+  if (ours?.state === "closed" && !ours.merged && record?.pull_closed === undefined) {
+    return { rejected: ours.number };
+  }
+  if (ours?.merged === true) ours = null;
+  // Another open pull request from the branch (a maintainer's own, or one the record lost) is
+  // taken over only if the flow's account opened it.
+  const others = (await repo.openPullsFrom(branch)).filter((p) => p.number !== ours?.number);
+  const foreign = others.find((p) => p.author !== deps.commentAuthor);
+  if (foreign) {
+    return {
+      problem: `pull request #${foreign.number} from the branch ${branch} was not opened by spaceform; spaceform leaves the branch alone while it is open.`,
+    };
+  }
+  const adopted = ours?.state === "open" ? undefined : others[0];
   // Reopened before the branch moves: GitHub keeps a pull request closed once its branch was
   // force-pushed while it was closed.
-  if (record?.pull_request !== undefined && record.pull_closed !== undefined && state === "own") {
-    const pr = await repo.getPull(record.pull_request);
-    if (pr?.state === "closed" && !pr.merged && isFlowPull(pr, issue, deps.ctx)) {
-      const reopened = await repo.reopenPull(pr.number);
-      deps.log(`#${issue}: ${reopened ? "reopened" : "could not reopen"} #${pr.number}`);
-    }
+  if (ours?.state === "closed" && adopted === undefined && state === "own") {
+    const reopened = await repo.reopenPull(ours.number);
+    deps.log(`#${issue}: ${reopened ? "reopened" : "could not reopen"} #${ours.number}`);
+    if (reopened) ours = { ...ours, state: "open" };
   }
   await repo.setBranch(branch, baseSha);
   const { commit } = await repo.putFile({
@@ -115,10 +144,10 @@ export async function propose(
     issue,
     ...(request.chapter !== undefined ? { chapter: request.chapter } : {}),
   });
-  const [open] = await repo.openPullsFrom(branch);
-  if (open) {
-    await repo.updatePull(open.number, { title, body });
-    return { number: open.number, url: open.url, created: false, headSha: commit };
+  const open = ours?.state === "open" ? ours.number : adopted?.number;
+  if (open !== undefined) {
+    const updated = await repo.updatePull(open, { title, body });
+    return { number: open, url: updated.url, created: false, headSha: commit };
   }
   const created = await repo.createPull({ title, body, head: branch, base });
   return { number: created.number, url: created.url, created: true, headSha: commit };
@@ -165,10 +194,15 @@ export async function noticeRejection(
   issue: number,
   record: RequestRecord,
 ): Promise<RequestRecord> {
-  if (record.pull_request === undefined || record.pull_closed !== undefined) return record;
-  const pr = await deps.repo.getPull(record.pull_request);
-  if (pr?.state !== "closed" || pr.merged || !isFlowPull(pr, issue, deps.ctx)) return record;
-  return { ...record, pull_closed: "maintainer" };
+  if (record.pull_request === undefined || record.pull_closed === "spaceform") return record;
+  const pr = await recordedPull(deps, issue, record);
+  if (!pr || pr.merged) return record;
+  if (record.pull_closed === "maintainer" && pr.state === "open") {
+    // A maintainer reopened it: the rejection is undone, as the rejection's answer says it may be.
+    const { pull_closed: _undone, ...rest } = record;
+    return rest;
+  }
+  return pr.state === "closed" ? { ...record, pull_closed: "maintainer" } : record;
 }
 
 /** The record's fields about the pull request, carried from one check to the next. */

@@ -158,6 +158,9 @@ async function check(
       issue,
       record,
     });
+    if ("rejected" in proposed) {
+      return rejected(deps, issue, { ...record, pull_closed: "maintainer" }, true);
+    }
     if ("problem" in proposed) blocked = proposed.problem;
     else if ("changed" in proposed) note = { kind: "changed", number: proposed.changed };
     else {

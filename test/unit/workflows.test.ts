@@ -68,7 +68,18 @@ describe("workflow files", () => {
 
   for (const file of files) {
     it(`${file} passes action-validator`, () => {
-      const r = validate(file);
+      // action-validator 0.6.0's schema predates `concurrency.queue` (GitHub, 2026-05-07): that one
+      // line is taken out of a copy, and the room request test below asserts it is there.
+      const text = readFileSync(join(root, file), "utf8");
+      const newer = /^ {6}queue: max\n/m;
+      let target = file;
+      if (newer.test(text)) {
+        const dir = mkdtempSync(join(tmpdir(), "spaceform-wf-"));
+        mkdirSync(join(dir, ".github", "workflows"), { recursive: true });
+        writeFileSync(join(dir, file), text.replace(newer, ""));
+        target = join(dir, file);
+      }
+      const r = validate(target);
       assert.equal(r.status, 0, r.output);
     });
   }
@@ -204,7 +215,7 @@ describe("workflow files", () => {
     }
   });
 
-  it("the room request queues a run only for /recheck, per request, never cancelling one", () => {
+  it("the room request queues a run only for /recheck on an open request, per request, never cancelling one", () => {
     const [[, job]] = jobsOf(load(join(".github", "workflows", "room-request.yml"))) as [
       [string, Obj],
     ];
@@ -212,9 +223,15 @@ describe("workflow files", () => {
       group:
         "spaceform-room-request-${{ github.event.issue.number && format('spaceform/room-request-{0}', github.event.issue.number) || github.event.pull_request.head.ref }}",
       "cancel-in-progress": false,
+      queue: "max",
     });
     const condition = String(job["if"]);
-    assert.ok(condition.includes("github.event.comment.body == '/recheck'"), condition);
+    assert.ok(
+      condition.includes(
+        "github.event.issue.state == 'open' && github.event.comment.body == '/recheck'",
+      ),
+      condition,
+    );
     assert.ok(
       condition.includes(
         `contains(fromJSON('["OWNER","MEMBER","COLLABORATOR"]'), github.event.comment.author_association) || github.event.comment.user.login == github.event.issue.user.login`,
