@@ -24,6 +24,8 @@ export interface PullState {
   headRepo: string;
   /** The login of the account that opened it. */
   author: string;
+  /** Who closed it (GitHub's `closed_by` of its issue); null while open or when unknown. */
+  closedBy: string | null;
 }
 
 export interface RepoApi {
@@ -109,6 +111,11 @@ export async function createRepoApi(
     async getPull(pull_number) {
       try {
         const p = (await octokit.rest.pulls.get({ owner, repo, pull_number })).data;
+        const closedBy =
+          p.state === "closed"
+            ? ((await octokit.rest.issues.get({ owner, repo, issue_number: pull_number })).data
+                .closed_by?.login ?? null)
+            : null;
         return {
           number: p.number,
           state: p.state === "closed" ? "closed" : "open",
@@ -117,6 +124,7 @@ export async function createRepoApi(
           // null when the fork it came from was deleted, whatever the types say
           headRepo: (p.head.repo as { full_name: string } | null)?.full_name ?? "",
           author: p.user.login,
+          closedBy,
         };
       } catch (err) {
         if (status(err) === 404) return null;

@@ -110,7 +110,12 @@ export async function propose(
   let ours = await recordedPull(deps, issue, record);
   // Closed while this check ran, by someone else than spaceform: a maintainer's rejection, and
   // the branch stays as it is.
-  if (ours?.state === "closed" && !ours.merged && record?.pull_closed === undefined) {
+  if (
+    ours?.state === "closed" &&
+    !ours.merged &&
+    record?.pull_closed === undefined &&
+    ours.closedBy !== deps.commentAuthor
+  ) {
     return { rejected: ours.number };
   }
   if (ours?.merged === true) ours = null;
@@ -194,15 +199,20 @@ export async function noticeRejection(
   issue: number,
   record: RequestRecord,
 ): Promise<RequestRecord> {
-  if (record.pull_request === undefined || record.pull_closed === "spaceform") return record;
+  if (record.pull_request === undefined) return record;
   const pr = await recordedPull(deps, issue, record);
   if (!pr || pr.merged) return record;
-  if (record.pull_closed === "maintainer" && pr.state === "open") {
+  if (pr.state === "open") {
+    if (record.pull_closed !== "maintainer") return record;
     // A maintainer reopened it: the rejection is undone, as the rejection's answer says it may be.
     const { pull_closed: _undone, ...rest } = record;
     return rest;
   }
-  return pr.state === "closed" ? { ...record, pull_closed: "maintainer" } : record;
+  // Closed: GitHub says by whom, whatever the record (whose writing may have failed) says.
+  return {
+    ...record,
+    pull_closed: pr.closedBy === deps.commentAuthor ? "spaceform" : "maintainer",
+  };
 }
 
 /** The record's fields about the pull request, carried from one check to the next. */

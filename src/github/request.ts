@@ -236,8 +236,8 @@ async function close(deps: RequestDeps, issue: number, pull?: number): Promise<R
     if (record.pull_request !== pull) {
       return { action: "ignored", reason: `#${pull} is not the pull request of #${issue}` };
     }
-    if (record.pull_closed !== undefined) {
-      return { action: "ignored", reason: `#${pull} was closed by ${record.pull_closed} already` };
+    if (record.pull_closed === "maintainer") {
+      return { action: "ignored", reason: `#${pull} was closed by maintainer already` };
     }
     const pr = await deps.repo.getPull(pull);
     if (pr?.state !== "closed" || pr.merged) {
@@ -245,6 +245,10 @@ async function close(deps: RequestDeps, issue: number, pull?: number): Promise<R
         action: "ignored",
         reason: `#${pull} is ${pr?.merged === true ? "merged" : "open"}`,
       };
+    }
+    // GitHub says who closed it: spaceform's own close (4, 6 in docs/github.md) is no rejection.
+    if (pr.closedBy === deps.commentAuthor) {
+      return { action: "ignored", reason: `#${pull} was closed by spaceform already` };
     }
     record = { ...record, pull_closed: "maintainer" };
   } else if (record.pull_request !== undefined) {

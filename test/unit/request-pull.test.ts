@@ -66,6 +66,7 @@ function world() {
         head: input.head,
         headRepo: "community/spaces",
         author: BOT,
+        closedBy: null,
         title: input.title,
       };
       pulls.set(p.number, p);
@@ -77,13 +78,13 @@ function world() {
       assert.ok(p, `#${n} exists`);
       calls.push(`updatePull #${n}`);
       if (input.title !== undefined) p.title = input.title;
-      if (input.state !== undefined) p.state = input.state;
+      if (input.state === "closed") Object.assign(p, { state: "closed", closedBy: BOT });
       return Promise.resolve(asPull(p));
     },
     reopenPull: (n) => {
       calls.push(`reopenPull #${n}`);
       const p = pulls.get(n);
-      if (p) p.state = "open";
+      if (p) Object.assign(p, { state: "open", closedBy: null });
       return Promise.resolve(p !== undefined);
     },
     commentOnPull: (n) => {
@@ -107,6 +108,8 @@ function world() {
       author: BOT,
       title: "Add the room",
       ...fields,
+      // A close the test makes itself is a maintainer's.
+      closedBy: fields.closedBy ?? (fields.state === "closed" ? "maintainer" : null),
     };
     pulls.set(number, p);
     return p;
@@ -184,8 +187,19 @@ describe("noticeRejection", () => {
     const w = world();
     w.addPull(101, { state: "closed" });
     assert.equal((await noticeRejection(w.deps, ISSUE, base)).pull_closed, "maintainer");
+    w.addPull(101, { state: "closed", closedBy: BOT });
     const own: RequestRecord = { ...base, pull_closed: "spaceform" };
     assert.deepEqual(await noticeRejection(w.deps, ISSUE, own), own);
+  });
+
+  it("asks GitHub who closed it: spaceform's own close is no rejection, even when its record was lost", async () => {
+    const w = world();
+    w.addPull(101, { state: "closed", closedBy: BOT });
+    assert.equal((await noticeRejection(w.deps, ISSUE, base)).pull_closed, "spaceform");
+    // Closed by spaceform, reopened, then closed by a maintainer: the stale record does not hide it.
+    w.addPull(101, { state: "closed" });
+    const stale: RequestRecord = { ...base, pull_closed: "spaceform" };
+    assert.equal((await noticeRejection(w.deps, ISSUE, stale)).pull_closed, "maintainer");
   });
 
   it("takes a maintainer's reopening of the pull request as the rejection undone", async () => {
