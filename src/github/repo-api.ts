@@ -57,6 +57,8 @@ export interface RepoApi {
   ): Promise<Pull>;
   /** Reopens a closed pull request; false when GitHub refuses (its branch is gone, it was merged). */
   reopenPull(number: number): Promise<boolean>;
+  /** Whether the account may push to the repository (write, maintain or admin). */
+  canPush(login: string): Promise<boolean>;
   commentOnPull(number: number, body: string): Promise<void>;
 }
 
@@ -212,6 +214,20 @@ export async function createRepoApi(
         return pull(res.data);
       } catch (err) {
         explain(`update pull request #${pull_number}`, err);
+      }
+    },
+    async canPush(username) {
+      try {
+        const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({
+          owner,
+          repo,
+          username,
+        });
+        // `permission` is the legacy name of the role: maintain reads as write, triage as read.
+        return data.permission === "admin" || data.permission === "write";
+      } catch (err) {
+        if (status(err) === 404) return false;
+        explain(`read the permission of ${username}`, err);
       }
     },
     async reopenPull(pull_number) {

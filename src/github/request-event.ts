@@ -12,7 +12,15 @@ import type { GitHubContext } from "./context.ts";
 
 export type RequestEvent =
   | { kind: "ignore"; reason: string }
-  | { kind: "check"; issue: number; body: string; maintainer: boolean }
+  | {
+      kind: "check";
+      issue: number;
+      body: string;
+      /** A /recheck from a member of the repository who did not open the request. */
+      maintainer: boolean;
+      /** Who commented the /recheck. */
+      commenter?: string;
+    }
   | { kind: "closed"; issue: number; pull?: number };
 
 const obj = (v: unknown): Record<string, unknown> =>
@@ -91,7 +99,13 @@ export function requestEvent(
         reason: `/recheck from ${who ?? "an unknown account"}, who neither opened the request nor is a member of the repository`,
       };
     }
-    return { kind: "check", issue: number, body, maintainer: member && !isAuthor };
+    return {
+      kind: "check",
+      issue: number,
+      body,
+      maintainer: member && !isAuthor,
+      ...(who !== undefined ? { commenter: who } : {}),
+    };
   }
   return { kind: "ignore", reason: `event ${ctx.eventName ?? "(none)"}` };
 }

@@ -75,8 +75,13 @@ async function check(
   const recorded = await previousRecord(deps, issue);
   let previous = recorded && (await noticeRejection(deps, issue, recorded));
   if (previous?.pull_closed === "maintainer") {
-    if (!event.maintainer)
-      return rejected(deps, issue, previous, recorded?.pull_closed === undefined);
+    // author_association MEMBER is any member of the organisation: undoing a maintainer's
+    // rejection takes one who may push to the repository.
+    const maintainer =
+      event.maintainer &&
+      event.commenter !== undefined &&
+      (await deps.repo.canPush(event.commenter));
+    if (!maintainer) return rejected(deps, issue, previous, recorded?.pull_closed === undefined);
     // A maintainer's /recheck undoes the rejection: the pull request is spaceform's to reopen.
     previous = { ...previous, pull_closed: "spaceform" };
   }

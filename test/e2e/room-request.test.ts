@@ -587,6 +587,13 @@ policies:
       assert.equal(gh.repository.pulls.get(pull)!.state, "closed");
       assert.equal((await joinedRooms()).includes(roomId), false, "no join");
     }
+    // A member of the organisation who may not push to the repository is no maintainer.
+    gh.repository.collaborators.set("friend", "read");
+    const friend = await request(issue, "recheck", "friend", "MEMBER");
+    assert.equal(friend.outcome, "success", explain(friend));
+    assert.deepEqual(requestComments(issue)[0]!.body.split("\n").slice(2), answer);
+    assert.equal(gh.repository.pulls.get(pull)!.state, "closed");
+    gh.repository.collaborators.set("maintainer", "write");
     const undone = await request(issue, "recheck", "maintainer", "MEMBER");
     assert.equal(undone.outcome, "success", explain(undone));
     assert.equal(undone.outputs["pull-request"], String(pull));

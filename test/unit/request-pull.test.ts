@@ -87,6 +87,7 @@ function world() {
       if (p) Object.assign(p, { state: "open", closedBy: null });
       return Promise.resolve(p !== undefined);
     },
+    canPush: () => Promise.resolve(false),
     commentOnPull: (n) => {
       calls.push(`commentOnPull #${n}`);
       return Promise.resolve();
