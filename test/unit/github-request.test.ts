@@ -216,13 +216,23 @@ describe("which events the request flow acts on", () => {
         }),
         "room-request",
       );
-    const check = (maintainer: boolean) => ({ kind: "check", issue: 7, body: "b", maintainer });
+    const check = (maintainer: boolean, commenter: string) => ({
+      kind: "check",
+      issue: 7,
+      body: "b",
+      maintainer,
+      commenter,
+    });
     for (const association of ["OWNER", "MEMBER", "COLLABORATOR"]) {
-      assert.deepEqual(recheck(association, "maintainer"), check(true), association);
+      assert.deepEqual(recheck(association, "maintainer"), check(true, "maintainer"), association);
       // The member who asked is not a maintainer of their own request, whatever their role.
-      assert.deepEqual(recheck(association, "requester"), check(false), association);
+      assert.deepEqual(recheck(association, "requester"), check(false, "requester"), association);
     }
-    assert.deepEqual(recheck("NONE", "requester"), check(false), "the request's author");
+    assert.deepEqual(
+      recheck("NONE", "requester"),
+      check(false, "requester"),
+      "the request's author",
+    );
     for (const association of ["NONE", "CONTRIBUTOR", "FIRST_TIMER", "FIRST_TIME_CONTRIBUTOR"]) {
       assert.deepEqual(recheck(association, "stranger"), {
         kind: "ignore",
