@@ -10,7 +10,7 @@ export async function runRequest(options: {
   commentAuthor: string;
   log: (line: string) => void;
 }): Promise<void> {
-  const { readGitHubContext, setStepOutput } = await import("../github/context.ts");
+  const { readGitHubContext, setStepOutputs } = await import("../github/context.ts");
   const { createGitHubApi } = await import("../github/api.ts");
   const { createRepoApi } = await import("../github/repo-api.ts");
   const { handleRequest } = await import("../github/request.ts");
@@ -32,6 +32,6 @@ export async function runRequest(options: {
   });
   if (result.action === "ignored") options.log(`Nothing to do: ${result.reason}.`);
   if (result.action === "checked" && result.pullRequest !== undefined) {
-    setStepOutput(ctx, "pull-request", String(result.pullRequest));
+    setStepOutputs(ctx, { "pull-request": String(result.pullRequest) });
   }
 }

@@ -110,26 +110,32 @@ export function appendStepSummary(ctx: Pick<GitHubContext, "stepSummary">, markd
   appendFileSync(ctx.stepSummary, text.endsWith("\n") ? text : `${text}\n`);
 }
 
-/** Sets a step output (`name=value`); the value is spaceform's own (a number), never user text. */
-export function setStepOutput(
-  ctx: Pick<GitHubContext, "outputFile">,
-  name: string,
-  value: string,
-): void {
-  if (!ctx.outputFile || !/^[a-z-]+$/.test(name) || !/^[\w.-]*$/.test(value)) return;
-  appendFileSync(ctx.outputFile, `${name}=${value}\n`);
-}
+/** A step output's name: what `steps.<id>.outputs.<name>` can name, and nothing that changes the line's meaning. */
+const OUTPUT_NAME = /^[a-z][a-z0-9-]*$/;
+/** A value on one line with no control characters: it cannot start another output or a `<<` heredoc. */
+// eslint-disable-next-line no-control-regex -- control characters are what it rejects
+const OUTPUT_VALUE = /^[^\u0000-\u001f\u007f]*$/;
 
 /**
- * Sets step outputs (GITHUB_OUTPUT) for the action's later steps; without it
- * (a local run) they are printed. Values are single-line by construction.
+ * Sets step outputs (GITHUB_OUTPUT, `name=value` lines) for the action's later
+ * steps; without GITHUB_OUTPUT (a local run) they are printed. Strict: a name
+ * that is not lowercase letters, digits and dashes, or a value with a line break
+ * or another control character, could write an output of its own choosing (a
+ * second line, or `name<<DELIMITER` starting a heredoc), so either is refused and
+ * nothing at all is written.
  */
 export function setStepOutputs(
-  env: Record<string, string | undefined>,
-  outputs: Record<string, string>,
+  ctx: Pick<GitHubContext, "outputFile">,
+  outputs: Readonly<Record<string, string>>,
 ): void {
-  const lines = Object.entries(outputs).map(([k, v]) => `${k}=${v.replace(/[\r\n]/g, " ")}\n`);
-  const file = env["GITHUB_OUTPUT"];
-  if (file) appendFileSync(file, lines.join(""));
-  else process.stdout.write(lines.join(""));
+  const entries = Object.entries(outputs);
+  for (const [name, value] of entries) {
+    if (!OUTPUT_NAME.test(name)) throw new Error(`not a step output name: ${JSON.stringify(name)}`);
+    if (!OUTPUT_VALUE.test(value)) {
+      throw new Error(`step output ${name}: the value must be one line without control characters`);
+    }
+  }
+  const text = entries.map(([name, value]) => `${name}=${value}\n`).join("");
+  if (ctx.outputFile) appendFileSync(ctx.outputFile, text);
+  else process.stdout.write(text);
 }

@@ -2,7 +2,7 @@
  * The Matrix gateway: the only code in spaceform that talks HTTP.
  *
  * The planner never sees it; the live-state reader, the applier and the importer
- * receive it. The implementation (matrix/sdk-gateway.ts) sits on matrix-js-sdk
+ * receive it. The implementation (matrix/sdk-gateway.ts and the gateway-*.ts modules) sits on matrix-js-sdk
  * without its sync loop, retries rate-limited requests and counts every request,
  * so tests and the benchmark can assert how many were made.
  */

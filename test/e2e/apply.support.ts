@@ -17,11 +17,10 @@ import {
   type TestUser,
   type World,
 } from "../homeserver/harness.ts";
+import { CLI, NODE, type CliResult } from "../support/run-cli.ts";
 
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 export const LOGO = join(repoRoot, "examples", "demo", "de-rse-demo-logo.png");
-const NODE = join(repoRoot, "node_modules", ".bin", "node");
-const CLI = join(repoRoot, "src", "cli", "main.ts");
 
 export function sdkClient(hs: TestHomeserver, user: TestUser): MatrixClient {
   return createClient({
@@ -142,38 +141,7 @@ ${options.withoutAdminsRule === true ? "" : `  admins: ["${bot}"]\n`}  forbid_en
 `;
 }
 
-export interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Runs `spaceform …` as a child process with exactly the given environment (plus PATH): the
- * source (src/cli/main.ts), or `program`, such as the build (test/support/built-package.ts).
- */
-export function runCli(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  options: { cwd?: string; input?: string; program?: string } = {},
-): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(NODE, [options.program ?? CLI, ...args], {
-      cwd: options.cwd ?? repoRoot,
-      env: { PATH: process.env["PATH"], NO_COLOR: "1", ...env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(options.input ?? "");
-  });
-}
+export { runCli, type CliResult } from "../support/run-cli.ts";
 
 /**
  * Runs `spaceform …` on a pseudo-terminal (util-linux `script`), so that apply asks its question;

@@ -2,7 +2,6 @@
 // (as Element or a script would, not by spaceform) is imported, the manifest validates, plans to
 // zero changes, and an edited topic plans exactly that one change.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,9 +9,7 @@ import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { parse } from "yaml";
 import { freshWorld, type TestUser, type World } from "../homeserver/harness.ts";
-
-const NODE = new URL("../../node_modules/.bin/node", import.meta.url).pathname;
-const CLI = new URL("../../src/cli/main.ts", import.meta.url).pathname;
+import { runCliSync } from "../support/run-cli.ts";
 
 /** One client-server API call as `user`; throws with the homeserver's answer on failure. */
 async function api(
@@ -200,22 +197,16 @@ async function buildSpace(world: World): Promise<Built> {
 }
 
 function cli(world: World, args: string[], cwd: string) {
-  const r = spawnSync(NODE, [CLI, ...args], {
-    cwd,
-    encoding: "utf8",
-    env: {
-      ...process.env,
-      MATRIX_HOMESERVER: world.hs.baseUrl,
-      MATRIX_ACCESS_TOKEN: world.bot.accessToken,
-      NO_COLOR: "1",
-    },
-    timeout: 120_000,
-  });
+  const r = runCliSync(
+    args,
+    { MATRIX_HOMESERVER: world.hs.baseUrl, MATRIX_ACCESS_TOKEN: world.bot.accessToken },
+    { cwd, timeoutMs: 120_000 },
+  );
   assert.ok(
     !`${r.stdout}${r.stderr}`.includes(world.bot.accessToken),
     "the access token appears in the output",
   );
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return r;
 }
 
 type Obj = Record<string, unknown>;

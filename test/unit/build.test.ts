@@ -1,14 +1,13 @@
 // The build (scripts/build.ts): one bundle whose lazily loaded parts stay lazy, and whose
 // commands answer exactly as the source's do. The end-to-end half is test/e2e/built-program.test.ts.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
 import { builtProgram } from "../support/built-package.ts";
+import { runCliSync } from "../support/run-cli.ts";
 
-const NODE = "./node_modules/.bin/node";
 const FIVE = "test/fixtures/manifest/five-mistakes.yaml";
 
 /** A Node hook that reports every file of the build it loads, as `LOADED <file name>`. */
@@ -27,11 +26,7 @@ registerHooks({ load(url, context, next) {
 }
 
 function run(program: string, args: string[], nodeArgs: string[] = [], env = {}) {
-  const r = spawnSync(NODE, [...nodeArgs, program, ...args], {
-    encoding: "utf8",
-    env: { PATH: process.env["PATH"], NO_COLOR: "1", ...env },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runCliSync(args, env, { program, nodeArgs });
 }
 
 /** The build's files whose text includes `needle`. */

@@ -2,15 +2,13 @@
 // 0 or more, refused before anything else happens; a saved plan is applied as it was made, so a
 // planning flag that differs from the one it was made with is refused instead of ignored.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { copyFile, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { before, describe, it } from "node:test";
+import { runCli, type CliResult } from "../support/run-cli.ts";
 
-const NODE = fileURLToPath(new URL("../../node_modules/.bin/node", import.meta.url));
-const CLI = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 const SAVED = fileURLToPath(new URL("../fixtures/plan/no-changes/expected.json", import.meta.url));
 
 let dir = "";
@@ -19,21 +17,10 @@ before(async () => {
   await copyFile(SAVED, join(dir, "saved.plan.json"));
 });
 
-function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    // No MATRIX_* variables: every refusal here comes before any connection.
-    const child = spawn(NODE, [CLI, ...args], {
-      cwd: dir,
-      env: { PATH: process.env["PATH"], NO_COLOR: "1" },
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      resolve({ code, stderr });
-    });
-  });
+// No MATRIX_* variables: every refusal here comes before any connection.
+async function run(args: string[]): Promise<Pick<CliResult, "code" | "stderr">> {
+  const { code, stderr } = await runCli(args, {}, { cwd: dir });
+  return { code, stderr };
 }
 
 const usage = "Run 'spaceform --help', or 'spaceform <command> --help', for usage.";

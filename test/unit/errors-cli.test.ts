@@ -3,17 +3,14 @@
 // is a clear exit 1 that says "homeserver problem" and names the request; never "a bug" with a
 // stack trace (exit 70), and never the token. The homeserver is scripted (test/fixtures).
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { FakeHomeserver, type Reply } from "../fixtures/fake-homeserver.ts";
+import { runCli, type CliResult } from "../support/run-cli.ts";
 
 const TOKEN = "syt_ZXJyb3Jz_TOKENTOKEN_9z8y7x";
-const NODE = fileURLToPath(new URL("../../node_modules/.bin/node", import.meta.url));
-const CLI = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 const V3 = "/_matrix/client/v3";
 const SPACE = "!space:example.org";
 const OTHER = "!other:example.org";
@@ -31,27 +28,12 @@ before(async () => {
 });
 after(() => hs.stop());
 
-function plan(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(NODE, [CLI, "plan", "community.yaml"], {
-      cwd: dir,
-      env: {
-        PATH: process.env["PATH"],
-        NO_COLOR: "1",
-        MATRIX_HOMESERVER: hs.baseUrl,
-        MATRIX_ACCESS_TOKEN: TOKEN,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      resolve({ code, stdout, stderr });
-    });
-  });
+function plan(): Promise<CliResult> {
+  return runCli(
+    ["plan", "community.yaml"],
+    { MATRIX_HOMESERVER: hs.baseUrl, MATRIX_ACCESS_TOKEN: TOKEN },
+    { cwd: dir },
+  );
 }
 
 /** A homeserver that answers everything a plan of the manifest asks, except what `broken` replaces. */

@@ -4,15 +4,14 @@
  */
 import { after, before, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFakeGitHub, type FakeGitHub } from "../fixtures/github/fake-github.ts";
 import { change, planOf } from "../fixtures/github/plans.ts";
 import type { Plan } from "../../src/plan/model.ts";
+import { runCli, type CliResult } from "../support/run-cli.ts";
 
-const root = join(import.meta.dirname, "..", "..");
 const TOKEN = "test-token-123";
 const HEAD = "a".repeat(40);
 const MERGE = "b".repeat(40);
@@ -39,51 +38,32 @@ function writePlan(name: string, plan: Plan): string {
   return file;
 }
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 // Asynchronous, so the stand-in server in this process keeps answering.
-function spaceform(args: string[], env: Record<string, string> = {}): Promise<Run> {
+async function spaceform(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   const event = join(dir, "event.json");
   writeFileSync(event, JSON.stringify({ pull_request: { number: 4, head: { sha: HEAD } } }));
-  const child = spawn(
-    join(root, "node_modules", ".bin", "node"),
-    [join(root, "src", "cli", "main.ts"), ...args],
+  const r = await runCli(
+    args,
     {
-      cwd: dir,
-      env: {
-        PATH: process.env["PATH"] ?? "",
-        NO_COLOR: "1",
-        GITHUB_ACTIONS: "true",
-        GITHUB_TOKEN: TOKEN,
-        // The key of the plan record, as action.yml passes it to the glue.
-        MATRIX_ACCESS_TOKEN: "syt_workflow_matrix_token",
-        GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
-        GITHUB_API_URL: gh.url,
-        GITHUB_SERVER_URL: "https://github.test",
-        GITHUB_RUN_ID: "99",
-        GITHUB_EVENT_NAME: "pull_request",
-        GITHUB_EVENT_PATH: event,
-        GITHUB_SHA: MERGE,
-        GITHUB_STEP_SUMMARY: join(dir, "summary.md"),
-        ...env,
-      },
+      GITHUB_ACTIONS: "true",
+      GITHUB_TOKEN: TOKEN,
+      // The key of the plan record, as action.yml passes it to the glue.
+      MATRIX_ACCESS_TOKEN: "syt_workflow_matrix_token",
+      GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
+      GITHUB_API_URL: gh.url,
+      GITHUB_SERVER_URL: "https://github.test",
+      GITHUB_RUN_ID: "99",
+      GITHUB_EVENT_NAME: "pull_request",
+      GITHUB_EVENT_PATH: event,
+      GITHUB_SHA: MERGE,
+      GITHUB_STEP_SUMMARY: join(dir, "summary.md"),
+      ...env,
     },
+    { cwd: dir },
   );
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => {
-    child.on("close", (code) => {
-      // The token must never reach any output.
-      assert.ok(!stdout.includes(TOKEN) && !stderr.includes(TOKEN), "the token was printed");
-      resolve({ code, stdout, stderr });
-    });
-  });
+  // The token must never reach any output.
+  assert.ok(!r.stdout.includes(TOKEN) && !r.stderr.includes(TOKEN), "the token was printed");
+  return r;
 }
 
 const summary = (): string => readFileSync(join(dir, "summary.md"), "utf8");

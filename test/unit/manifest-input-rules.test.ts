@@ -8,13 +8,14 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Diagnostic } from "../../src/diagnostics.ts";
 import { loadManifest } from "../../src/manifest/load.ts";
 import { MAX_AVATAR_BYTES } from "../../src/manifest/files.ts";
+import { runCliSync } from "../support/run-cli.ts";
 
 let dir: string;
 let repo: string;
@@ -258,13 +259,12 @@ describe("files a manifest names", () => {
   });
 
   it("exits 1 in validate with the diagnostic, for a symlink to /dev/zero", () => {
-    const node = join(import.meta.dirname, "..", "..", "node_modules", ".bin", "node");
-    const r = spawnSync(node, ["src/cli/main.ts", "validate", join(repo, "spaces", "zero.yaml")], {
-      encoding: "utf8",
-      env: { PATH: process.env["PATH"] ?? "", NO_COLOR: "1" },
-      timeout: 20_000,
-    });
-    assert.equal(r.status, 1, r.stdout + r.stderr);
+    const r = runCliSync(
+      ["validate", join(repo, "spaces", "zero.yaml")],
+      {},
+      { timeoutMs: 20_000 },
+    );
+    assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stdout + r.stderr, /resolves to \/dev\/zero, outside the repository/);
   });
 });

@@ -5,25 +5,20 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import { runCliSync } from "../support/run-cli.ts";
 import { sdkLoadHook } from "./sdk-load-hook.ts";
 
-const NODE = "./node_modules/.bin/node";
 const FIXTURES = "test/fixtures/page";
 const DE_RSE = readFileSync(`${FIXTURES}/de-rse.expected.md`, "utf8");
 const CHAPTERS = readFileSync(`${FIXTURES}/chapters.expected.md`, "utf8");
 const WJ = "\u2060";
 
 function page(args: string[], nodeArgs: string[] = []) {
-  const r = spawnSync(NODE, [...nodeArgs, "src/cli/main.ts", "page", ...args], {
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runCliSync(["page", ...args], {}, { nodeArgs });
 }
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), "spaceform-page-"));

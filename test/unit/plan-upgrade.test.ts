@@ -99,10 +99,21 @@ function changeAt(p: ReturnType<typeof planSpace>, address: string): Change {
   return c;
 }
 
+/** `rooms` with the state of the room `id` changed by `change`. */
+function withState(
+  rooms: LiveRoom[],
+  id: string,
+  change: (state: StateEvent[]) => StateEvent[],
+): LiveRoom[] {
+  return rooms.map((r) => (r.room_id === id ? { ...r, state: change(r.state) } : r));
+}
 /** The v10 world with one event of `general` replaced (or several events, by `state`). */
 function generalWith(change: (state: StateEvent[]) => StateEvent[]): LiveRoom[] {
-  return v10World().map((r) => (r.room_id === G ? { ...r, state: change(r.state) } : r));
+  return withState(v10World(), G, change);
 }
+const adding =
+  (...events: StateEvent[]) =>
+  (state: StateEvent[]): StateEvent[] => [...state, ...events];
 const replacing =
   (type: string, content: Record<string, unknown>) =>
   (state: StateEvent[]): StateEvent[] =>
@@ -217,20 +228,11 @@ describe("room upgrades in the plan", () => {
 
   it("in version 12 raises a tombstone level that admins who are not creators reach to 150", () => {
     const withLevels = (users: Record<string, number>) =>
-      v10World().map((r) =>
-        r.room_id === G
-          ? {
-              ...r,
-              state: r.state.map((e) =>
-                e.type === "m.room.power_levels"
-                  ? ev(e.type, {
-                      users: { [BOT]: 100, ...users },
-                      events: { "m.room.tombstone": 100 },
-                    })
-                  : e,
-              ),
-            }
-          : r,
+      generalWith(
+        replacing("m.room.power_levels", {
+          users: { [BOT]: 100, ...users },
+          events: { "m.room.tombstone": 100 },
+        }),
       );
     const tombstoneAfter = (users: Record<string, number>, version: string) =>
       planSpace(
@@ -402,6 +404,40 @@ describe("identity across upgrades", () => {
     ];
   }
   const moved = { "#demo:example.org": S2 as RoomId, "#general:example.org": G2 as RoomId };
+  /**
+   * The world once spaceform has finished the upgrade: the old rooms tombstoned, the successors
+   * marked, linked and restricted to the new space; `left` adds state events an apply cut short
+   * had yet to remove (the new space still linking the old room, say).
+   */
+  function upgradeDone(left: { space?: StateEvent[]; general?: StateEvent[] } = {}): LiveRoom[] {
+    return [
+      ...tombstoned(),
+      spaceRoom(
+        S2,
+        "12",
+        [
+          marker("space"),
+          canonical("#demo:example.org"),
+          child(G2, { order: "10", suggested: true }),
+          ...(left.space ?? []),
+        ],
+        upgradeOf(S),
+      ),
+      plainRoom(
+        G2,
+        "12",
+        [
+          marker("general"),
+          canonical("#general:example.org"),
+          allow(S2, S),
+          parentOf(S2),
+          ...(left.general ?? []),
+        ],
+        {},
+        upgradeOf(G),
+      ),
+    ];
+  }
 
   it("follows the successors and plans the remaining re-links, saying so", () => {
     const p = planSpace(manifest(tree("12")), live(upgradedByHand(), moved));
@@ -461,13 +497,8 @@ describe("identity across upgrades", () => {
   });
 
   it("ignores a tombstone that names no room", () => {
-    const hostile = v10World().map((r) =>
-      r.room_id === G
-        ? {
-            ...r,
-            state: [...r.state, ev("m.room.tombstone", { replacement_room: "\u001b[31m!x" })],
-          }
-        : r,
+    const hostile = generalWith(
+      adding(ev("m.room.tombstone", { replacement_room: "\u001b[31m!x" })),
     );
     const p = planSpace(manifest(tree(undefined)), live(hostile, aliases));
     assert.deepEqual(p.changes, []);
@@ -475,9 +506,7 @@ describe("identity across upgrades", () => {
   });
 
   it("refuses a tombstone cycle instead of managing a dead room", () => {
-    const cycle = v10World().map((r) =>
-      r.room_id === G ? { ...r, state: [...r.state, tombstone(G2)] } : r,
-    );
+    const cycle = generalWith(adding(tombstone(G2)));
     cycle.push(plainRoom(G2, "12", [tombstone(G)], {}, upgradeOf(G)));
     const q = planSpace(manifest(tree(undefined)), live(cycle, aliases));
     assert.deepEqual(
@@ -495,9 +524,7 @@ describe("identity across upgrades", () => {
   });
 
   it("refuses a successor that is not the same kind of room as the entry", () => {
-    const rooms = v10World().map((r) =>
-      r.room_id === S ? { ...r, state: [...r.state, tombstone(G2)] } : r,
-    );
+    const rooms = withState(v10World(), S, adding(tombstone(G2)));
     rooms.push(plainRoom(G2, "12", [], {}, upgradeOf(S)));
     const p = planSpace(manifest(tree(undefined)), live(rooms, aliases));
     assert.deepEqual(
@@ -520,21 +547,14 @@ describe("identity across upgrades", () => {
   const EVIL = "!evil:evil.org";
   /** rooms.general tombstoned to Mallory's own v12 room, which the managing account has joined. */
   function hijacked(level: number, create: Record<string, unknown>, over: Partial<LiveRoom> = {}) {
-    const rooms = v10World().map((r) =>
-      r.room_id === G
-        ? {
-            ...r,
-            state: [
-              ...r.state.filter((e) => e.type !== "m.room.power_levels"),
-              ev("m.room.power_levels", {
-                users: { [BOT]: 100, [MALLORY]: level },
-                events: { "m.room.tombstone": level },
-              }),
-              ev("m.room.tombstone", { replacement_room: EVIL }, "", MALLORY),
-            ],
-          }
-        : r,
-    );
+    const rooms = generalWith((state) => [
+      ...state.filter((e) => e.type !== "m.room.power_levels"),
+      ev("m.room.power_levels", {
+        users: { [BOT]: 100, [MALLORY]: level },
+        events: { "m.room.tombstone": level },
+      }),
+      ev("m.room.tombstone", { replacement_room: EVIL }, "", MALLORY),
+    ]);
     const evil = bareRoom(
       EVIL,
       [
@@ -629,9 +649,7 @@ describe("identity across upgrades", () => {
   it("takes no room for a predecessor that its successor does not name", () => {
     // Mallory's public room Z, linked into the space, tombstoned to the managed space S.
     const Z = "!z:evil.org";
-    const rooms = v10World().map((r) =>
-      r.room_id === S ? { ...r, state: [...r.state, child(Z)] } : r,
-    );
+    const rooms = withState(v10World(), S, adding(child(Z)));
     rooms.push(
       bareRoom(Z, [
         ev("m.room.create", { room_version: "10" }, "", MALLORY),
@@ -646,9 +664,7 @@ describe("identity across upgrades", () => {
 
   it("of two rooms tombstoned to one successor, takes the one the successor names", () => {
     const X = "!x:example.org";
-    const rooms = upgradedByHand().map((r) =>
-      r.room_id === S2 ? { ...r, state: [...r.state, child(X)] } : r,
-    );
+    const rooms = withState(upgradedByHand(), S2, adding(child(X)));
     rooms.unshift(plainRoom(X, "10", [tombstone(G2)]));
     const p = planSpace(manifest(tree("12")), live(rooms, moved));
     assert.deepEqual(
@@ -667,33 +683,10 @@ describe("identity across upgrades", () => {
   it("finishes an apply stopped between its link and unlink phases", () => {
     // Everything is in place, but the new space still links the old room, and the new room
     // still names the old space as a parent.
-    const stopped = [
-      ...tombstoned(),
-      spaceRoom(
-        S2,
-        "12",
-        [
-          marker("space"),
-          canonical("#demo:example.org"),
-          child(G2, { order: "10", suggested: true }),
-          child(G, { order: "10", suggested: true }),
-        ],
-        upgradeOf(S),
-      ),
-      plainRoom(
-        G2,
-        "12",
-        [
-          marker("general"),
-          canonical("#general:example.org"),
-          allow(S2, S),
-          parentOf(S2),
-          parentOf(S),
-        ],
-        {},
-        upgradeOf(G),
-      ),
-    ];
+    const stopped = upgradeDone({
+      space: [child(G, { order: "10", suggested: true })],
+      general: [parentOf(S)],
+    });
     const p = planSpace(manifest(tree("12")), live(stopped, moved), {
       ...DEFAULT_PLAN_OPTIONS,
       unlinkUnmanaged: true,
@@ -727,15 +720,10 @@ describe("identity across upgrades", () => {
   });
 
   it("follows only a real upgrade: a tombstone whose target does not name the room is refused", () => {
-    const rooms = upgradedByHand().map((r) =>
-      r.room_id === G2
-        ? {
-            ...r,
-            state: r.state.map((e) =>
-              e.type === "m.room.create" ? ev(e.type, { room_version: "12" }) : e,
-            ),
-          }
-        : r,
+    const rooms = withState(
+      upgradedByHand(),
+      G2,
+      replacing("m.room.create", { room_version: "12" }),
     );
     const p = planSpace(
       manifest(tree("12")),
@@ -753,27 +741,7 @@ describe("identity across upgrades", () => {
   });
 
   it("plans nothing once the upgrade is complete", () => {
-    const done = [
-      ...tombstoned(),
-      spaceRoom(
-        S2,
-        "12",
-        [
-          marker("space"),
-          canonical("#demo:example.org"),
-          child(G2, { order: "10", suggested: true }),
-        ],
-        upgradeOf(S),
-      ),
-      plainRoom(
-        G2,
-        "12",
-        [marker("general"), canonical("#general:example.org"), allow(S2, S), parentOf(S2)],
-        {},
-        upgradeOf(G),
-      ),
-    ];
-    const p = planSpace(manifest(tree("12")), live(done, moved));
+    const p = planSpace(manifest(tree("12")), live(upgradeDone(), moved));
     assert.deepEqual(p.changes, []);
     assert.deepEqual(p.diagnostics, []);
   });

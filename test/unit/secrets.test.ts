@@ -5,7 +5,6 @@
  */
 import { after, afterEach, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -16,8 +15,7 @@ import { createGitHubApi } from "../../src/github/api.ts";
 import { UserError } from "../../src/diagnostics.ts";
 import { startFakeGitHub, type FakeGitHub } from "../fixtures/github/fake-github.ts";
 import { change, planOf } from "../fixtures/github/plans.ts";
-
-const root = join(import.meta.dirname, "..", "..");
+import { runCli } from "../support/run-cli.ts";
 
 describe("scrubSecrets", () => {
   afterEach(() => {
@@ -78,7 +76,7 @@ describe("GitHub API errors that echo the Authorization header", () => {
     const dir = mkdtempSync(join(tmpdir(), "spaceform-secrets-"));
     const plan = join(dir, "plan.json");
     writeFileSync(plan, JSON.stringify(planOf([change("update", "space.topic")])));
-    const r = await run(["github", "check-plan-kind", "--plan", plan, "--sha", "b".repeat(40)], {
+    const r = await runCli(["github", "check-plan-kind", "--plan", plan, "--sha", "b".repeat(40)], {
       GITHUB_TOKEN: "q9z1",
       GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
       GITHUB_API_URL: gh.url,
@@ -117,7 +115,7 @@ describe("a homeserver that echoes the Authorization header in its error", () =>
 
   for (const token of ["syt_long_enough_token_0123456789", "abcd"]) {
     it(`plan prints no token of ${token.length} characters`, async () => {
-      const r = await run(["plan", "spaces/"], {
+      const r = await runCli(["plan", "spaces/"], {
         MATRIX_HOMESERVER: url,
         MATRIX_ACCESS_TOKEN: token,
       });
@@ -127,26 +125,3 @@ describe("a homeserver that echoes the Authorization header in its error", () =>
     });
   }
 });
-
-function run(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(
-    join(root, "node_modules", ".bin", "node"),
-    [join(root, "src", "cli", "main.ts"), ...args],
-    {
-      cwd: root,
-      env: { PATH: process.env["PATH"] ?? "", NO_COLOR: "1", ...env },
-    },
-  );
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => {
-    child.on("close", (code) => {
-      resolve({ code, stdout, stderr });
-    });
-  });
-}

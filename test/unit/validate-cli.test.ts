@@ -1,23 +1,16 @@
 /** `spaceform validate` as users run it: a child process, its stdout and exit code. */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import type { ValidateReport } from "../../src/cli/commands/validate.ts";
+import { runCliSync } from "../support/run-cli.ts";
 import { sdkLoadHook } from "./sdk-load-hook.ts";
 
-const NODE = "./node_modules/.bin/node";
 const FIVE = "test/fixtures/manifest/five-mistakes.yaml";
 const WARN = "test/fixtures/manifest/warning-only.yaml";
 
+// No NO_COLOR: what the output looks like on no terminal, whatever the environment of the tests.
 function validate(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []) {
-  const clean = { ...process.env };
-  delete clean["GITHUB_ACTIONS"];
-  delete clean["FORCE_COLOR"];
-  const r = spawnSync(NODE, [...nodeArgs, "src/cli/main.ts", "validate", ...args], {
-    encoding: "utf8",
-    env: { ...clean, ...env },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runCliSync(["validate", ...args], { NO_COLOR: undefined, ...env }, { nodeArgs });
 }
 
 describe("spaceform validate", () => {

@@ -95,12 +95,12 @@ export function handOffCommands(y: Argv, authorOption: Record<string, object>): 
           );
         }
         if (r.kind === "superseded") {
-          setStepOutputs(process.env, { current: "false" });
+          setStepOutputs(ctx, { current: "false" });
           out(`Nothing to report: ${r.reason} (a newer run reports on it).`);
           return;
         }
         const noPlan = !r.manifestsChanged ? "unchanged" : !r.validated ? "invalid" : "";
-        setStepOutputs(process.env, {
+        setStepOutputs(ctx, {
           current: "true",
           "pull-request": String(r.pullRequest),
           "head-sha": r.headSha,
