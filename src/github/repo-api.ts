@@ -41,6 +41,17 @@ export interface RepoApi {
    * branch holds only its own commits.
    */
   setBranch(branch: string, sha: string): Promise<void>;
+  /**
+   * A commit of `base` with `path` set to `text`, and `branch` pointed at it in one move (created
+   * or forced): the branch never passes through `base` itself. Its sha.
+   */
+  commitOnto(input: {
+    branch: string;
+    base: string;
+    path: string;
+    text: string;
+    message: string;
+  }): Promise<string>;
   /** Commits `text` as `path` on `branch`; the new commit's sha. */
   putFile(input: {
     path: string;
@@ -82,6 +93,20 @@ export async function createRepoApi(
 ): Promise<RepoApi> {
   const octokit = await octokitFor(ctx);
   const { owner, repo } = ctx;
+  const setBranch = async (branch: string, sha: string): Promise<void> => {
+    try {
+      await octokit.rest.git.updateRef({ owner, repo, ref: `heads/${branch}`, sha, force: true });
+      return;
+    } catch (err) {
+      // GitHub answers 422 "Reference does not exist" for a branch not made yet.
+      if (status(err) !== 422 && status(err) !== 404) explain(`move branch ${branch}`, err);
+    }
+    try {
+      await octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha });
+    } catch (err) {
+      explain(`create branch ${branch}`, err);
+    }
+  };
   return {
     async defaultBranch() {
       try {
@@ -133,19 +158,34 @@ export async function createRepoApi(
         explain(`read pull request #${pull_number}`, err);
       }
     },
-    async setBranch(branch, sha) {
+    setBranch,
+    async commitOnto({ branch, base, path, text, message }) {
+      let commit: string;
       try {
-        await octokit.rest.git.updateRef({ owner, repo, ref: `heads/${branch}`, sha, force: true });
-        return;
+        const { data: baseCommit } = await octokit.rest.git.getCommit({
+          owner,
+          repo,
+          commit_sha: base,
+        });
+        const { data: tree } = await octokit.rest.git.createTree({
+          owner,
+          repo,
+          base_tree: baseCommit.tree.sha,
+          tree: [{ path, mode: "100644", type: "blob", content: text }],
+        });
+        const { data } = await octokit.rest.git.createCommit({
+          owner,
+          repo,
+          message,
+          tree: tree.sha,
+          parents: [base],
+        });
+        commit = data.sha;
       } catch (err) {
-        // GitHub answers 422 "Reference does not exist" for a branch not made yet.
-        if (status(err) !== 422 && status(err) !== 404) explain(`move branch ${branch}`, err);
+        explain(`commit ${path} for ${branch}`, err);
       }
-      try {
-        await octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha });
-      } catch (err) {
-        explain(`create branch ${branch}`, err);
-      }
+      await setBranch(branch, commit);
+      return commit;
     },
     async putFile({ path, branch, text, message }) {
       let sha: string | undefined;

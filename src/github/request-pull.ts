@@ -136,10 +136,12 @@ export async function propose(
     deps.log(`#${issue}: ${reopened ? "reopened" : "could not reopen"} #${ours.number}`);
     if (reopened) ours = { ...ours, state: "open" };
   }
-  await repo.setBranch(branch, baseSha);
-  const { commit } = await repo.putFile({
-    path,
+  // One move of the branch, from the flow's last commit to the new one: it never equals the
+  // default branch in between (GitHub would close its pull request).
+  const commit = await repo.commitOnto({
     branch,
+    base: baseSha,
+    path,
     text: edit.text,
     message: `Add the room ${request.key} (requested in #${issue})`,
   });

@@ -478,6 +478,15 @@ policies:
       pull_request: pull,
       head_sha: head,
     });
+    // Each write is one move of the branch to a commit on the default branch's head, never
+    // through that head itself (GitHub closes a pull request with nothing to merge).
+    const main = gh.repository.branches.get("main");
+    const moves = gh.repository.refLog.filter((m) => m.branch === branch);
+    assert.ok(moves.length >= 2, JSON.stringify(moves));
+    for (const move of moves) {
+      assert.notEqual(move.sha, main);
+      assert.equal(gh.repository.parents.get(move.sha), main);
+    }
   });
 
   it("leaves the branch and its pull request alone once a maintainer pushed to it", async () => {

@@ -48,6 +48,12 @@ function world() {
       branches.set(b, s);
       return Promise.resolve();
     },
+    commitOnto: ({ branch }) => {
+      calls.push(`commitOnto ${branch}`);
+      const commit = sha(++commits);
+      branches.set(branch, commit);
+      return Promise.resolve(commit);
+    },
     putFile: ({ branch }) => {
       calls.push(`putFile ${branch}`);
       const commit = sha(++commits);
@@ -153,11 +159,7 @@ describe("the request's pull request", () => {
       "number" in result && result.number === 120 && !result.created,
       JSON.stringify(result),
     );
-    assert.deepEqual(w.calls, [
-      `setBranch ${branchFor(ISSUE)}`,
-      `putFile ${branchFor(ISSUE)}`,
-      "updatePull #120",
-    ]);
+    assert.deepEqual(w.calls, [`commitOnto ${branchFor(ISSUE)}`, "updatePull #120"]);
   });
 
   it("reopens the recorded pull request it closed itself before moving the branch", async () => {
@@ -175,8 +177,7 @@ describe("the request's pull request", () => {
     assert.ok("number" in result && result.number === 101, JSON.stringify(result));
     assert.deepEqual(w.calls, [
       "reopenPull #101",
-      `setBranch ${branchFor(ISSUE)}`,
-      `putFile ${branchFor(ISSUE)}`,
+      `commitOnto ${branchFor(ISSUE)}`,
       "updatePull #101",
     ]);
   });
