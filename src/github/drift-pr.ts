@@ -132,15 +132,14 @@ export async function proposeDriftAdoption(
       "None of the current drift can be written into the manifests automatically (see the drift issue), so this pull request is closed.",
     );
   }
-  await api.setBranch(DRIFT_BRANCH, input.baseSha);
-  for (const { path, text } of rewritten) {
-    await api.putFile({
-      path,
-      branch: DRIFT_BRANCH,
-      text,
-      message: `Adopt the live values of ${adopted.filter((a) => a.file === path).length} drifted fields in ${path}`,
-    });
-  }
+  // One commit on the default branch's head, the branch moved to it once: never to the base
+  // itself, which would close the open drift pull request.
+  await api.commitOnto({
+    branch: DRIFT_BRANCH,
+    base: input.baseSha,
+    files: rewritten,
+    message: `Adopt the live values of ${adopted.length} drifted fields in ${rewritten.map((r) => r.path).join(", ")}`,
+  });
   const body = pullBody(adopted, skipped);
   const existing = await openDriftPull(api, input.author);
   const result = {

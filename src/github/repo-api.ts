@@ -37,28 +37,15 @@ export interface RepoApi {
   /** A pull request's state; null when there is none with that number. */
   getPull(number: number): Promise<PullState | null>;
   /**
-   * Points `branch` at `sha`, creating it or moving it there (force): the caller makes sure the
-   * branch holds only its own commits.
-   */
-  setBranch(branch: string, sha: string): Promise<void>;
-  /**
-   * A commit of `base` with `path` set to `text`, and `branch` pointed at it in one move (created
+   * A commit on `base` that sets each file's text, and `branch` pointed at it in one move (created
    * or forced): the branch never passes through `base` itself. Its sha.
    */
   commitOnto(input: {
     branch: string;
     base: string;
-    path: string;
-    text: string;
+    files: readonly { path: string; text: string }[];
     message: string;
   }): Promise<string>;
-  /** Commits `text` as `path` on `branch`; the new commit's sha. */
-  putFile(input: {
-    path: string;
-    branch: string;
-    text: string;
-    message: string;
-  }): Promise<{ commit: string }>;
   /** The open pull requests whose head is `branch` of this repository. */
   openPullsFrom(branch: string): Promise<Pull[]>;
   createPull(input: { title: string; head: string; base: string; body: string }): Promise<Pull>;
@@ -158,8 +145,7 @@ export async function createRepoApi(
         explain(`read pull request #${pull_number}`, err);
       }
     },
-    setBranch,
-    async commitOnto({ branch, base, path, text, message }) {
+    async commitOnto({ branch, base, files, message }) {
       let commit: string;
       try {
         const { data: baseCommit } = await octokit.rest.git.getCommit({
@@ -171,7 +157,12 @@ export async function createRepoApi(
           owner,
           repo,
           base_tree: baseCommit.tree.sha,
-          tree: [{ path, mode: "100644", type: "blob", content: text }],
+          tree: files.map(({ path, text }) => ({
+            path,
+            mode: "100644" as const,
+            type: "blob" as const,
+            content: text,
+          })),
         });
         const { data } = await octokit.rest.git.createCommit({
           owner,
@@ -182,35 +173,10 @@ export async function createRepoApi(
         });
         commit = data.sha;
       } catch (err) {
-        explain(`commit ${path} for ${branch}`, err);
+        explain(`commit ${files.map((f) => f.path).join(", ")} for ${branch}`, err);
       }
       await setBranch(branch, commit);
       return commit;
-    },
-    async putFile({ path, branch, text, message }) {
-      let sha: string | undefined;
-      try {
-        const res = await octokit.rest.repos.getContent({ owner, repo, path, ref: branch });
-        if (!Array.isArray(res.data)) sha = res.data.sha;
-      } catch (err) {
-        if (status(err) !== 404) explain(`read ${path} on ${branch}`, err);
-      }
-      try {
-        const res = await octokit.rest.repos.createOrUpdateFileContents({
-          owner,
-          repo,
-          path,
-          branch,
-          message,
-          content: Buffer.from(text).toString("base64"),
-          ...(sha !== undefined ? { sha } : {}),
-        });
-        const commit = res.data.commit.sha;
-        if (commit === undefined) throw new Error("GitHub named no commit");
-        return { commit };
-      } catch (err) {
-        explain(`commit ${path} on ${branch}`, err);
-      }
     },
     async openPullsFrom(branch) {
       try {

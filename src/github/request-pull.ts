@@ -141,8 +141,7 @@ export async function propose(
   const commit = await repo.commitOnto({
     branch,
     base: baseSha,
-    path,
-    text: edit.text,
+    files: [{ path, text: edit.text }],
     message: `Add the room ${request.key} (requested in #${issue})`,
   });
   const { title, body } = pullRequestText({

@@ -43,22 +43,11 @@ function world() {
     getFile: (_path, b) =>
       Promise.resolve(branches.has(b) ? { text: "version: 1\nspace:\n  name: Demo\n" } : null),
     getPull: (n) => Promise.resolve(pulls.get(n) ?? null),
-    setBranch: (b, s) => {
-      calls.push(`setBranch ${b}`);
-      branches.set(b, s);
-      return Promise.resolve();
-    },
     commitOnto: ({ branch }) => {
       calls.push(`commitOnto ${branch}`);
       const commit = sha(++commits);
       branches.set(branch, commit);
       return Promise.resolve(commit);
-    },
-    putFile: ({ branch }) => {
-      calls.push(`putFile ${branch}`);
-      const commit = sha(++commits);
-      branches.set(branch, commit);
-      return Promise.resolve({ commit });
     },
     openPullsFrom: (b) =>
       Promise.resolve(
