@@ -1,7 +1,7 @@
 /**
  * The fetch the SDK sends its requests through: node:http(s) over keep-alive connections,
  * answering with the few parts of a `Response` the SDK reads (`ok`, `status`, `headers.get`,
- * `text`, `json`, `blob`). Node's own fetch costs about 50 ms of start-up to load and a little on
+ * `text`, `json`, `blob`). Node's own fetch costs about 45 ms of start-up to load and a little on
  * every request; a plan of 100 rooms on loopback spends a fifth of its time there
  * (docs/benchmarks.md).
  *
@@ -53,8 +53,9 @@ const IDLE_MS = 4_000;
  * NODE_USE_ENV_PROXY=1 it goes through HTTP_PROXY / HTTPS_PROXY (and NO_PROXY), as Node's fetch does.
  */
 export function nodeFetch(env: NodeJS.ProcessEnv = process.env, idleMs = IDLE_MS): Fetch {
-  const proxy = env["NODE_USE_ENV_PROXY"] === "1" ? { proxyEnv: env } : {};
-  if (env["NODE_USE_ENV_PROXY"] === "1") registerProxySecrets(env);
+  const useProxy = env["NODE_USE_ENV_PROXY"] === "1";
+  if (useProxy) registerProxySecrets(env);
+  const proxy = useProxy ? { proxyEnv: env } : {};
   // `timeout` closes a connection idle in the pool; a request in flight only gets an event.
   const httpAgent = new http.Agent({ keepAlive: true, timeout: idleMs, ...proxy });
   const httpsAgent = new https.Agent({ keepAlive: true, timeout: idleMs, ...proxy });
@@ -64,9 +65,7 @@ export function nodeFetch(env: NodeJS.ProcessEnv = process.env, idleMs = IDLE_MS
     }
     const url = new URL(input);
     if (url.protocol !== "http:" && url.protocol !== "https:") {
-      throw new TypeError(`fetch failed`, {
-        cause: new Error(`unsupported scheme ${url.protocol}`),
-      });
+      throw failed(`unsupported scheme ${url.protocol}`);
     }
     const signal = init?.signal ?? undefined;
     signal?.throwIfAborted();
